@@ -1,0 +1,192 @@
+// Command bench runs the interpreter workloads in batos and in its peers
+// (github.com/yuin/gopher-lua and github.com/dop251/goja) in one process,
+// in the same run, and prints a table of median times and ratios.
+//
+// The peers live in this module so the main go.mod stays free of them.
+// Every run uses a fresh interpreter; a time covers parsing, compiling and
+// running the script. batos's boot (creating the world from the embedded
+// standard library) is measured and reported separately.
+package main
+
+import (
+	"embed"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dop251/goja"
+	lua "github.com/yuin/gopher-lua"
+
+	"batos/stdlib"
+	"batos/vm"
+)
+
+//go:embed workloads peers
+var scripts embed.FS
+
+var expected = map[string]string{
+	"fib":      "196418",
+	"loop":     "50000005000000",
+	"send":     "3000000",
+	"alloc":    "500000500000",
+	"strbuild": "1888895",
+}
+
+var order = []string{"fib", "loop", "send", "alloc", "strbuild"}
+
+// Reference medians measured for the peers on the development machine
+// (../shared/bench/peers/REPORT.txt), printed for comparison.
+var targets = map[string][2]float64{ // gopher-lua, goja seconds
+	"fib": {0.08, 0.13}, "loop": {0.53, 1.9}, "send": {1.06, 1.3}, "alloc": {2.9, 3.9}, "strbuild": {0.24, 0.33},
+}
+
+func read(path string) string {
+	b, err := scripts.ReadFile(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	return string(b)
+}
+
+func runBatos(work string) (string, time.Duration, time.Duration, error) {
+	t0 := time.Now()
+	th, err := stdlib.Boot(vm.Options{})
+	if err != nil {
+		return "", 0, 0, err
+	}
+	boot := time.Since(t0)
+	src := read("workloads/" + work + ".self")
+	t1 := time.Now()
+	if _, err := th.EvalString(work+".self", src); err != nil {
+		return "", 0, 0, err
+	}
+	d := time.Since(t1)
+	v, err := th.EvalString("result", "result")
+	if err != nil {
+		return "", 0, 0, err
+	}
+	s, err := th.PrintString(v)
+	return s, d, boot, err
+}
+
+func runLua(work string) (string, time.Duration, error) {
+	src := read("peers/lua/" + work + ".lua")
+	t0 := time.Now()
+	L := lua.NewState(lua.Options{RegistrySize: lua.RegistrySize, RegistryMaxSize: 4 << 20, RegistryGrowStep: 1 << 16})
+	defer L.Close()
+	if err := L.DoString(src); err != nil {
+		return "", 0, err
+	}
+	d := time.Since(t0)
+	v := L.GetGlobal("result")
+	if n, ok := v.(lua.LNumber); ok {
+		f := float64(n)
+		if f == math.Trunc(f) {
+			return strconv.FormatInt(int64(f), 10), d, nil
+		}
+	}
+	return v.String(), d, nil
+}
+
+func runJS(work string) (string, time.Duration, error) {
+	src := read("peers/js/" + work + ".js")
+	t0 := time.Now()
+	r := goja.New()
+	prog, err := goja.Compile(work, src, false)
+	if err != nil {
+		return "", 0, err
+	}
+	if _, err := r.RunProgram(prog); err != nil {
+		return "", 0, err
+	}
+	d := time.Since(t0)
+	return fmt.Sprint(r.Get("result").Export()), d, nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+	return ds[len(ds)/2]
+}
+
+func main() {
+	runs := flag.Int("runs", 5, "runs per cell (fresh interpreter each); the median is reported")
+	works := flag.String("work", strings.Join(order, ","), "comma-separated workloads")
+	only := flag.String("only", "", "run only this language (batos, lua, js) and print its times")
+	flag.Parse()
+
+	fmt.Printf("# batos interpreter benchmark: median of %d runs, seconds (in-process, fresh interpreter per run)\n", *runs)
+	fmt.Printf("%-9s %9s %9s %9s %11s %11s  %s\n", "workload", "batos", "gopher-lua", "goja", "batos/lua", "batos/goja", "target (lua<=1.0, goja<=2.0)")
+	fail := false
+	var boots []time.Duration
+	for _, w := range strings.Split(*works, ",") {
+		var tb, tl, tj []time.Duration
+		for i := 0; i < *runs; i++ {
+			if *only == "" || *only == "batos" {
+				res, d, boot, err := runBatos(w)
+				check("batos", w, res, err)
+				tb = append(tb, d)
+				boots = append(boots, boot)
+			}
+			if *only == "" || *only == "lua" {
+				res, d, err := runLua(w)
+				check("lua", w, res, err)
+				tl = append(tl, d)
+			}
+			if *only == "" || *only == "js" {
+				res, d, err := runJS(w)
+				check("js", w, res, err)
+				tj = append(tj, d)
+			}
+		}
+		cell := func(ds []time.Duration) (string, float64) {
+			if len(ds) == 0 {
+				return "-", 0
+			}
+			m := median(ds).Seconds()
+			return fmt.Sprintf("%.3f", m), m
+		}
+		sb, b := cell(tb)
+		sl, l := cell(tl)
+		sj, j := cell(tj)
+		rl, rj := "-", "-"
+		status := ""
+		if b > 0 && l > 0 {
+			rl = fmt.Sprintf("%.2f", b/l)
+		}
+		if b > 0 && j > 0 {
+			rj = fmt.Sprintf("%.2f", b/j)
+		}
+		if b > 0 && l > 0 && j > 0 {
+			if b/l <= 1.0 && b/j <= 2.0 {
+				status = "met"
+			} else {
+				status = "MISSED"
+				fail = true
+			}
+		}
+		fmt.Printf("%-9s %9s %9s %9s %11s %11s  %s (reference: lua %.2f, goja %.2f)\n", w, sb, sl, sj, rl, rj, status, targets[w][0], targets[w][1])
+	}
+	if len(boots) > 0 {
+		fmt.Printf("batos boot (world from the embedded stdlib, not included above): median %.1f ms\n", median(boots).Seconds()*1000)
+	}
+	if fail {
+		fmt.Println("some targets were missed")
+	}
+}
+
+func check(lang, work, res string, err error) {
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s %s: %v\n", lang, work, err)
+		os.Exit(1)
+	}
+	if want := expected[work]; res != want {
+		fmt.Fprintf(os.Stderr, "%s %s: result %s, want %s\n", lang, work, res, want)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,449 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
+
+	"batos/lang"
+	"batos/repl"
+	"batos/stdlib"
+	"batos/vm"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitRuntime = 1 // a runtime error, or an I/O failure
+	exitUsage   = 2 // a syntax error or a usage error
+)
+
+// version is the release name; builds may set it with
+// -ldflags "-X main.version=v0.1.0".
+var version = "devel"
+
+const usage = `usage:
+  batos [flags]                    start the interactive REPL
+  batos [flags] -e TEXT [ARG...]   evaluate TEXT and print the last value
+  batos [flags] run FILE [ARG...]  run a script; its ARGs are in 'arguments'
+  batos check FILE...              report every syntax error in the files
+  batos fmt [-w] [FILE...]         print canonical source (-w: rewrite the files)
+  batos version                    print the version
+  batos help                       print this help
+
+flags (also accepted after 'run'):
+  -e TEXT          evaluate TEXT (all of its statements)
+  --max-steps N    step budget for each top-level statement (0: none)
+  --max-depth N    limit on nested activations (0: the default, %d)
+  -h, --help       print this help
+
+Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage error.
+`
+
+// cli holds the streams and the settings shared by the subcommands.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+
+	maxSteps int64
+	maxDepth int
+}
+
+// usageError is an error in the command line: it is reported with a hint
+// to run `batos -h` and exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Sprintf(format, args...)}
+}
+
+// exitError carries an exit status whose cause was already reported.
+type exitError int
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// run executes the command line args and returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
+	err := c.main(args)
+	var (
+		ue   *usageError
+		code exitError
+	)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(stdout, usage, vm.DefaultMaxDepth)
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "batos: %s\nRun 'batos -h' for usage.\n", ue.msg)
+		return exitUsage
+	case errors.As(err, &code):
+		return int(code)
+	default:
+		fmt.Fprintf(stderr, "batos: %v\n", err)
+		return exitRuntime
+	}
+}
+
+// newFlags returns a flag set that reports errors as usage errors and
+// leaves printing the usage to run.
+func (c *cli) newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// vmFlags adds the flags that configure the VM.
+func (c *cli) vmFlags(fs *flag.FlagSet) {
+	fs.Int64Var(&c.maxSteps, "max-steps", c.maxSteps, "step budget for each top-level statement (0: none)")
+	fs.IntVar(&c.maxDepth, "max-depth", c.maxDepth, "limit on nested activations (0: the default)")
+}
+
+// parse parses args with fs, turning flag errors into usage errors.
+func (c *cli) parse(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+		return err
+	default:
+		if fs.Name() != "batos" {
+			return usagef("%s: %v", fs.Name(), err)
+		}
+		return usagef("%v", err)
+	}
+	if c.maxSteps < 0 {
+		return usagef("--max-steps must not be negative")
+	}
+	if c.maxDepth < 0 {
+		return usagef("--max-depth must not be negative")
+	}
+	return nil
+}
+
+// main dispatches on the subcommand.
+func (c *cli) main(args []string) error {
+	fs := c.newFlags("batos")
+	c.vmFlags(fs)
+	var expr *string
+	fs.Func("e", "evaluate `TEXT`", func(s string) error { expr = &s; return nil })
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	args = fs.Args()
+	if expr != nil {
+		return c.eval(*expr, args)
+	}
+	if len(args) == 0 {
+		return c.repl()
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "run":
+		return c.runScript(args)
+	case "check":
+		return c.check(args)
+	case "fmt":
+		return c.fmt(args)
+	case "version":
+		if len(args) > 0 {
+			return usagef("version takes no arguments")
+		}
+		fmt.Fprintln(c.stdout, versionString())
+		return nil
+	case "help":
+		return flag.ErrHelp
+	}
+	if strings.HasSuffix(cmd, ".self") {
+		return usagef("unknown command %q (to run a script: batos run %s)", cmd, cmd)
+	}
+	return usagef("unknown command %q", cmd)
+}
+
+// boot makes a world for user code, with the VM flags applied and the
+// script arguments in the lobby slot `arguments`.
+func (c *cli) boot(scriptArgs []string) (*vm.Thread, error) {
+	t, err := stdlib.Boot(vm.Options{Stdout: c.stdout, MaxDepth: c.maxDepth})
+	if err != nil {
+		return nil, fmt.Errorf("cannot start: %w", err)
+	}
+	t.SetMaxSteps(c.maxSteps)
+	v := t.VM()
+	elems := make([]vm.Value, len(scriptArgs))
+	for i, a := range scriptArgs {
+		elems[i] = v.String(a)
+	}
+	v.SetSlot(v.Lobby, vm.Slot{Name: "arguments", Kind: vm.SlotConst, Const: v.NewVector(elems)})
+	return t, nil
+}
+
+// repl runs the interactive loop on the standard streams.
+func (c *cli) repl() error {
+	t, err := c.boot(nil)
+	if err != nil {
+		return err
+	}
+	return repl.Run(t, c.stdin, c.stdout, repl.Options{Stderr: c.stderr})
+}
+
+// eval implements -e: it runs every statement of text and prints the
+// printString of the last value.
+func (c *cli) eval(text string, args []string) error {
+	const name = "-e"
+	f, err := lang.Parse(name, text)
+	if err != nil {
+		return c.syntaxError(err, text)
+	}
+	t, err := c.boot(args)
+	if err != nil {
+		return err
+	}
+	last, ok := c.exec(t, f)
+	if !ok {
+		return exitError(exitRuntime)
+	}
+	if len(f.Stmts) == 0 {
+		return nil
+	}
+	s, err := repl.PrintString(t, last)
+	if err != nil {
+		repl.WriteError(c.stderr, err, text)
+		return exitError(exitRuntime)
+	}
+	fmt.Fprintln(c.stdout, s)
+	return nil
+}
+
+// runScript implements `batos run FILE [ARG...]`. FILE "-" is standard
+// input.
+func (c *cli) runScript(args []string) error {
+	fs := c.newFlags("run")
+	c.vmFlags(fs)
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	args = fs.Args()
+	if len(args) == 0 {
+		return usagef("run: no script file given")
+	}
+	name, src, err := c.readSource(args[0])
+	if err != nil {
+		return usagef("run: %v", err)
+	}
+	f, err := lang.Parse(name, src)
+	if err != nil {
+		return c.syntaxError(err, src)
+	}
+	t, err := c.boot(args[1:])
+	if err != nil {
+		return err
+	}
+	if _, ok := c.exec(t, f); !ok {
+		return exitError(exitRuntime)
+	}
+	return nil
+}
+
+// readSource reads a file, or standard input for "-". It returns the name
+// to use in positions.
+func (c *cli) readSource(path string) (name, src string, err error) {
+	if path == "-" {
+		b, err := io.ReadAll(c.stdin)
+		return "<stdin>", string(b), err
+	}
+	b, err := os.ReadFile(path)
+	return path, string(b), err
+}
+
+// syntaxError reports a parse error and returns the usage exit status.
+func (c *cli) syntaxError(err error, src string) error {
+	fmt.Fprintln(c.stderr, lang.FormatError(err, src))
+	return exitError(exitUsage)
+}
+
+// exec runs the statements of f one by one, reporting the first runtime
+// error. Ctrl-C interrupts the running statement (with a backtrace); a
+// second Ctrl-C before that takes effect exits at once.
+func (c *cli) exec(t *vm.Thread, f *lang.File) (last vm.Value, ok bool) {
+	var pending atomic.Bool
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	done := make(chan struct{})
+	defer func() { signal.Stop(sig); close(done) }()
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-sig:
+			}
+			if pending.Swap(true) && t.CancelFlag().Load() {
+				fmt.Fprintln(c.stderr, "batos: interrupted twice; exiting")
+				os.Exit(130)
+			}
+			t.Cancel()
+		}
+	}()
+
+	last = t.VM().NilValue()
+	for _, st := range f.Stmts {
+		var err error
+		if pending.Load() {
+			// Ctrl-C came between statements, where EvalStmt would
+			// clear it.
+			err = &vm.Error{Kind: "interrupted", Msg: "interrupted", File: f.Name, Pos: st.Pos()}
+		} else {
+			last, err = t.EvalStmt(st, f.Name)
+		}
+		if err != nil {
+			repl.WriteError(c.stderr, err, f.Src)
+			return last, false
+		}
+	}
+	return last, true
+}
+
+// check implements `batos check FILE...`: every syntax error of every
+// file is reported.
+func (c *cli) check(args []string) error {
+	fs := c.newFlags("check")
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usagef("check: no files given")
+	}
+	status := exitOK
+	for _, path := range fs.Args() {
+		name, src, err := c.readSource(path)
+		if err != nil {
+			fmt.Fprintf(c.stderr, "batos check: %v\n", err)
+			status = exitUsage
+			continue
+		}
+		if _, err := lang.Parse(name, src); err != nil {
+			fmt.Fprintln(c.stderr, lang.FormatError(err, src))
+			status = exitUsage
+		}
+	}
+	if status != exitOK {
+		return exitError(status)
+	}
+	return nil
+}
+
+// fmt implements `batos fmt [-w] [FILE...]`. Without files it formats
+// standard input. A file that does not parse is never rewritten.
+func (c *cli) fmt(args []string) error {
+	fs := c.newFlags("fmt")
+	write := fs.Bool("w", false, "rewrite the files in place")
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		if *write {
+			return usagef("fmt: -w needs files to rewrite")
+		}
+		paths = []string{"-"}
+	}
+	status := exitOK
+	fail := func(code int, format string, args ...any) {
+		fmt.Fprintf(c.stderr, "batos fmt: "+format+"\n", args...)
+		status = max(status, code)
+	}
+	for _, path := range paths {
+		name, src, err := c.readSource(path)
+		if err != nil {
+			fail(exitUsage, "%v", err)
+			continue
+		}
+		f, err := lang.Parse(name, src)
+		if err != nil {
+			fmt.Fprintln(c.stderr, lang.FormatError(err, src))
+			if *write {
+				fail(exitUsage, "not rewriting %s: it does not parse", path)
+			} else {
+				status = exitUsage
+			}
+			continue
+		}
+		out := lang.Format(f)
+		if _, err := lang.Parse(name, out); err != nil {
+			// Never replace good source by bad.
+			fail(exitRuntime, "%s: formatting produced source that does not parse (a bug in batos): %v", path, err)
+			continue
+		}
+		if !*write {
+			io.WriteString(c.stdout, out)
+			continue
+		}
+		if out == src {
+			continue
+		}
+		if err := writeFile(path, out); err != nil {
+			fail(exitRuntime, "%v", err)
+		}
+	}
+	if status != exitOK {
+		return exitError(status)
+	}
+	return nil
+}
+
+// writeFile replaces the contents of path, keeping its permissions. It
+// writes a temporary file next to it and renames it, so that a failure
+// leaves the old contents in place.
+func writeFile(path, data string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.WriteString(data)
+	if err == nil {
+		err = tmp.Chmod(fi.Mode().Perm())
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
+
+// versionString describes this build.
+func versionString() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v == "devel" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+			v = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " " + s.Value[:12]
+			}
+		}
+	}
+	return fmt.Sprintf("batos %s (%s %s/%s)", v, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}

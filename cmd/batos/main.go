@@ -1,0 +1,14 @@
+// Command batos runs Self programs: an interactive REPL, scripts, one-off
+// expressions, and the check and fmt tools. Run `batos -h` for usage.
+//
+// Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage
+// error. Errors are written to standard error.
+package main
+
+import "os"
+
+func main() { os.Exit(main1()) }
+
+// main1 is main with an exit status, so that tests can run the command in
+// process (see main_test.go).
+func main1() int { return run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr) }

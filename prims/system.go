@@ -1,0 +1,83 @@
+package prims
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"batos/vm"
+)
+
+var start = time.Now()
+
+var systemPrims = []vm.Primitive{
+	p("_Error:", "stop the evaluation with an error message", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		msg, ok := a[0].Str()
+		if !ok {
+			msg = t.VM().Describe(a[0])
+		}
+		t.Raise("error", msg)
+		return vm.Value{}, nil
+	}),
+	p("_UndefinedSelectorError:Arguments:", "raise the standard 'does not understand' error", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		sel, _ := a[0].Str()
+		t.Raise("undefinedSelector", fmt.Sprintf("%s does not understand '%s'", t.VM().Describe(r), sel))
+		return vm.Value{}, nil
+	}),
+	p("_PrimitiveFailedError:With:", "raise the standard 'primitive failed' error", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		name, _ := a[0].Str()
+		e, _ := a[1].Str()
+		t.Raise("primitive", fmt.Sprintf("primitive %s failed: %s (receiver %s)", name, e, t.VM().Describe(r)))
+		return vm.Value{}, nil
+	}),
+	p("_AssertFail:", "report a failed assertion (tests continue when a runner listens)", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		msg, _ := a[0].Str()
+		if t.OnAssert != nil {
+			t.OnAssert(t.Trace(), msg)
+			return t.VM().NilValue(), nil
+		}
+		t.Raise("assert", "assertion failed: "+msg)
+		return vm.Value{}, nil
+	}),
+	p("_TimeMillis", "milliseconds since the Unix epoch", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		return vm.Int(time.Now().UnixMilli()), nil
+	}),
+	p("_TimeNanos", "monotonic nanoseconds since the process started", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		return vm.Int(int64(time.Since(start))), nil
+	}),
+	p("_Describe", "a short description of any value (never fails)", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		return t.VM().String(t.VM().Describe(r)), nil
+	}),
+	p("_ObjectPrintString", "the receiver's slots, in Self's literal syntax", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		m := t.VM().MapOf(r)
+		var parts []string
+		for _, s := range m.Slots() {
+			switch s.Kind {
+			case vm.SlotSetter, vm.SlotBlockValue:
+				continue
+			}
+			name := s.Name
+			if s.Parent {
+				name += "*"
+			}
+			op := " = "
+			if s.Kind == vm.SlotData {
+				op = " <- "
+			}
+			v := slotValue(r, &s)
+			val := t.VM().Describe(v)
+			if _, ok := v.Method(); ok {
+				val = "( ... )"
+			}
+			parts = append(parts, name+op+val)
+			if len(parts) > 12 {
+				parts = append(parts, "...")
+				break
+			}
+		}
+		if len(parts) == 0 {
+			return t.VM().String("()"), nil
+		}
+		return t.VM().String("(| " + strings.Join(parts, ". ") + " |)"), nil
+	}),
+}

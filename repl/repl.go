@@ -1,0 +1,483 @@
+// Package repl is batos's read-eval-print loop.
+//
+// Run reads source from the user a line at a time, with line editing,
+// history and Tab completion (github.com/peterh/liner) when both ends are
+// a terminal, and with a plain line reader otherwise, so that tests and
+// pipes can drive it through stdin. An entry may span several lines: input
+// continues while brackets, strings or comments are open (lang.Balanced),
+// or while the only syntax error is at the very end (`3 +`).
+//
+// Each entry is parsed as a small file named "<repl-N>" and its top-level
+// statements run one at a time with Thread.EvalStmt, the unit of work. The
+// value of the last statement is printed as its printString. Syntax errors
+// are shown with the offending line and a caret, runtime errors with their
+// position and backtrace; either way the loop goes on.
+//
+// Lines that start with ':' are REPL commands (:help, :quit, and whatever
+// the embedder adds through Options.Commands). Ctrl-C at the prompt
+// discards the entry being typed; Ctrl-C during an evaluation interrupts
+// it; Ctrl-D (end of input) or :quit leaves.
+package repl
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+
+	"github.com/peterh/liner"
+
+	"batos/lang"
+	"batos/vm"
+)
+
+// Prompts shown before an entry and before each continuation line.
+const (
+	Prompt       = "batos> "
+	Continuation = "  ...> "
+)
+
+// Options configure Run. The zero value is usable.
+type Options struct {
+	// Commands are extra REPL commands, keyed by name without the colon
+	// ("snapshot" is typed ":snapshot args"). The function receives the
+	// rest of the line, trimmed; an error it returns is printed and the
+	// loop goes on.
+	Commands map[string]func(args string) error
+	// CommandHelp holds a one-line description of each extra command for
+	// :help, optionally starting with an argument synopsis ("NAME  save...").
+	CommandHelp map[string]string
+
+	// HistoryFile is where entered lines are kept between sessions. Empty
+	// means $BATOS_HISTORY if that is set (set but empty disables history),
+	// else $HOME/.batos_history. History is only read and written on a
+	// terminal, and failing to do so is never an error.
+	HistoryFile string
+
+	// Stderr receives error reports; nil means the output writer.
+	Stderr io.Writer
+
+	// Plain forces the plain line reader even on a terminal.
+	Plain bool
+}
+
+// errAborted is returned by a lineReader when the user pressed Ctrl-C at
+// the prompt.
+var errAborted = errors.New("aborted")
+
+// A lineReader reads one line of input, showing prompt when interactive.
+type lineReader interface {
+	ReadLine(prompt string) (string, error) // io.EOF at the end; errAborted on Ctrl-C
+	Close() error
+}
+
+// session is the state of one Run.
+type session struct {
+	t           *vm.Thread
+	out, errs   io.Writer
+	opts        Options
+	rd          lineReader
+	interactive bool   // the input is a terminal: prompts, banner
+	n           int    // entries evaluated, for file names
+	buf         string // the entry being typed
+	history     string // history file, "" for none
+	stdout      *lineTracker
+
+	evaluating atomic.Bool // an evaluation is running (for Ctrl-C)
+	cleared    atomic.Bool // Ctrl-C at a plain prompt: drop the entry
+}
+
+// Run reads entries from in and evaluates them in t until the end of the
+// input or :quit, printing results to out. It returns nil at a normal end
+// and an error only if reading the input fails.
+//
+// When in is os.Stdin and both it and out (os.Stdout) are terminals, the
+// line editor is used; it reads and writes the terminal directly.
+func Run(t *vm.Thread, in io.Reader, out io.Writer, opts Options) error {
+	s := &session{t: t, out: out, errs: opts.Stderr, opts: opts}
+	if s.errs == nil {
+		s.errs = out
+	}
+	s.interactive = isTerminal(in)
+	if s.interactive && !opts.Plain && in == os.Stdin && out == os.Stdout && isTerminal(out) && liner.TerminalSupported() {
+		s.history = historyPath(opts.HistoryFile)
+		s.rd = newLinerReader(s.history, newCompleter(t, s.commandNames()).Complete)
+	} else {
+		s.rd = &plainReader{r: bufio.NewReader(in), out: out, prompts: s.interactive}
+	}
+	defer s.rd.Close()
+
+	// Track whether the program's own output ends in a newline, so that a
+	// result never starts in the middle of a line.
+	v := t.VM()
+	s.stdout = &lineTracker{w: v.Stdout, atStart: true}
+	old := v.Stdout
+	v.Stdout = s.stdout
+	defer func() { v.Stdout = old }()
+
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	done := make(chan struct{})
+	defer func() { signal.Stop(sig); close(done) }()
+	go s.handleInterrupts(sig, done)
+
+	if s.interactive {
+		fmt.Fprintln(out, "batos: type :help for help, Ctrl-D or :quit to leave.")
+	}
+	return s.loop()
+}
+
+// handleInterrupts turns Ctrl-C into a cancellation of the running
+// evaluation. A second Ctrl-C before the first was noticed (a primitive
+// that does not poll) leaves the program. At a plain prompt it drops the
+// entry being typed.
+func (s *session) handleInterrupts(sig <-chan os.Signal, done <-chan struct{}) {
+	for {
+		select {
+		case <-done:
+			return
+		case <-sig:
+		}
+		switch {
+		case s.evaluating.Load() && s.t.CancelFlag().Load():
+			fmt.Fprintln(s.errs, "\nbatos: interrupted twice; exiting")
+			os.Exit(130)
+		case s.evaluating.Load():
+			s.t.Cancel()
+		default:
+			s.cleared.Store(true)
+			if s.interactive {
+				fmt.Fprint(s.out, "^C\n"+Prompt)
+			}
+		}
+	}
+}
+
+// loop is the read-eval-print loop proper.
+func (s *session) loop() error {
+	for {
+		prompt := Prompt
+		if s.buf != "" {
+			prompt = Continuation
+		}
+		line, err := s.rd.ReadLine(prompt)
+		if s.cleared.Swap(false) {
+			s.buf = ""
+		}
+		switch {
+		case errors.Is(err, errAborted):
+			s.buf = ""
+			continue
+		case err == io.EOF:
+			if strings.TrimSpace(s.buf) != "" {
+				s.eval(s.buf) // shows what is missing
+			}
+			if s.interactive {
+				fmt.Fprintln(s.out)
+			}
+			return nil
+		case err != nil:
+			return err
+		}
+		if s.buf == "" {
+			trimmed := strings.TrimSpace(line)
+			if trimmed == "" {
+				continue
+			}
+			if strings.HasPrefix(trimmed, ":") {
+				if quit := s.command(trimmed[1:]); quit {
+					return nil
+				}
+				continue
+			}
+		}
+		s.buf += line + "\n"
+		if !lang.Balanced(s.buf) {
+			continue
+		}
+		if strings.TrimSpace(line) != "" && incomplete(s.buf) {
+			continue // `3 +`: wait for the rest; an empty line forces it
+		}
+		src := s.buf
+		s.buf = ""
+		s.eval(src)
+	}
+}
+
+// incomplete reports whether src fails to parse only because it stops
+// too early: its first error is at its end.
+func incomplete(src string) bool {
+	_, err := lang.Parse("", src)
+	var list lang.ErrorList
+	if err == nil || !errors.As(err, &list) || len(list) == 0 {
+		return false
+	}
+	return list[0].Pos.Offset >= len(strings.TrimRight(src, " \t\r\n"))
+}
+
+// eval parses and runs one entry, printing its last value or its error.
+func (s *session) eval(src string) {
+	s.n++
+	name := fmt.Sprintf("<repl-%d>", s.n)
+	f, err := lang.Parse(name, src)
+	if err != nil {
+		s.report(err, src)
+		return
+	}
+	if len(f.Stmts) == 0 {
+		return
+	}
+	s.evaluating.Store(true)
+	defer s.evaluating.Store(false)
+	var last vm.Value
+	for _, st := range f.Stmts {
+		if last, err = s.t.EvalStmt(st, name); err != nil {
+			s.report(err, src)
+			return
+		}
+	}
+	str, err := PrintString(s.t, last)
+	if err != nil {
+		s.report(err, src)
+		return
+	}
+	s.endLine()
+	fmt.Fprintln(s.out, str)
+}
+
+// report prints an error after ending any half-written output line.
+func (s *session) report(err error, src string) {
+	s.endLine()
+	WriteError(s.errs, err, src)
+}
+
+// endLine ends the program's output line if it was left open.
+func (s *session) endLine() {
+	if !s.stdout.atStart {
+		fmt.Fprintln(s.out)
+		s.stdout.atStart = true
+	}
+}
+
+// command runs the REPL command line cmd (without its colon). It reports
+// whether the REPL should end.
+func (s *session) command(cmd string) (quit bool) {
+	name, args, _ := strings.Cut(cmd, " ")
+	args = strings.TrimSpace(args)
+	switch name {
+	case "q", "quit", "exit":
+		return true
+	case "h", "help", "?":
+		s.help()
+		return false
+	}
+	if f, ok := s.opts.Commands[name]; ok {
+		if err := f(args); err != nil {
+			fmt.Fprintf(s.errs, ":%s: %v\n", name, err)
+		}
+		return false
+	}
+	fmt.Fprintf(s.errs, "unknown command :%s (type :help for the list)\n", name)
+	return false
+}
+
+// commandNames returns every command, with its colon, sorted.
+func (s *session) commandNames() []string {
+	names := []string{":help", ":quit"}
+	for name := range s.opts.Commands {
+		names = append(names, ":"+name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+const helpText = `Commands:
+  :help            show this help (also :h, :?)
+  :quit            leave (also :q, :exit, or Ctrl-D)
+%s
+Each entry is one or more statements, separated by '.' or newlines; the
+value of the last one is printed as its printString. An entry goes on
+over several lines while a bracket, string or comment is open. Tab
+completes selectors. Ctrl-C clears the line being typed or interrupts a
+running evaluation.
+
+A few reminders of the language (Self):
+  3 + 4 * 2                    binary messages run left to right: 14
+  'hello' size                 unary messages bind tightest
+  v at: 0 Put: 'x'             keyword messages; indexing is 0-based
+  (1 to: 3 Do: [| :i | i printLine ])    a block with one argument
+  lobby _AddSlots: (| count <- 0. double: n = ( n * 2 ) |)
+                               add a variable and a method to the lobby
+  (| x = 3. y <- 4 |)          an object literal: constant and assignable slots
+  "comments are in double quotes"
+`
+
+// help prints the commands and a few language hints.
+func (s *session) help() {
+	var extra strings.Builder
+	names := make([]string, 0, len(s.opts.Commands))
+	for name := range s.opts.Commands {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		desc := s.opts.CommandHelp[name]
+		fmt.Fprintf(&extra, "  %-16s %s\n", ":"+name, desc)
+	}
+	fmt.Fprintf(s.out, helpText, strings.TrimSuffix(extra.String(), "\n"))
+}
+
+// WriteError prints err to w for a person: a syntax error as
+// "file:line:col: msg" with the source line and a caret (src is the text
+// that was parsed), a runtime error as its position and message followed
+// by its backtrace, anything else as its message.
+func WriteError(w io.Writer, err error, src string) {
+	var rt *vm.Error
+	if errors.As(err, &rt) {
+		fmt.Fprintln(w, rt.Error())
+		if bt := rt.Backtrace(); bt != "" {
+			fmt.Fprint(w, bt)
+		}
+		return
+	}
+	fmt.Fprintln(w, lang.FormatError(err, src))
+}
+
+// PrintString returns the printString of v. Objects that do not
+// understand printString (a plain object literal has no parent) are shown
+// by their slots, as the _ObjectPrintString primitive does.
+func PrintString(t *vm.Thread, v vm.Value) (string, error) {
+	s, err := t.PrintString(v)
+	if err == nil {
+		return s, nil
+	}
+	var e *vm.Error
+	if !errors.As(err, &e) || e.Kind != "undefinedSelector" || !strings.HasSuffix(e.Msg, "'printString'") {
+		return "", err
+	}
+	if p, ok := t.VM().Primitive("_ObjectPrintString"); ok {
+		var str string
+		_, err := t.Call(func() vm.Value {
+			r, err := p.Fn(t, v, nil)
+			if err != nil {
+				t.Raise("primitive", err.Error())
+			}
+			str, _ = r.Str()
+			return r
+		})
+		if err == nil && str != "" {
+			return str, nil
+		}
+	}
+	return t.VM().Describe(v), nil
+}
+
+// historyPath returns the history file to use, "" for none.
+func historyPath(file string) string {
+	if file != "" {
+		return file
+	}
+	if env, ok := os.LookupEnv("BATOS_HISTORY"); ok {
+		return env
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return ""
+	}
+	return filepath.Join(home, ".batos_history")
+}
+
+// isTerminal reports whether f is a character device (a terminal).
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := file.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// lineTracker passes writes through and remembers whether the last byte
+// written was a newline.
+type lineTracker struct {
+	w       io.Writer
+	atStart bool
+}
+
+func (l *lineTracker) Write(p []byte) (int, error) {
+	if len(p) > 0 {
+		l.atStart = p[len(p)-1] == '\n'
+	}
+	return l.w.Write(p)
+}
+
+// plainReader reads lines from any reader, printing prompts only when the
+// input is a terminal.
+type plainReader struct {
+	r       *bufio.Reader
+	out     io.Writer
+	prompts bool
+}
+
+func (p *plainReader) ReadLine(prompt string) (string, error) {
+	if p.prompts {
+		fmt.Fprint(p.out, prompt)
+	}
+	line, err := p.r.ReadString('\n')
+	if err == io.EOF && line != "" {
+		err = nil // a last line without a newline
+	}
+	return strings.TrimRight(line, "\r\n"), err
+}
+
+func (p *plainReader) Close() error { return nil }
+
+// linerReader reads lines with the line editor and keeps the history.
+type linerReader struct {
+	st      *liner.State
+	history string
+}
+
+func newLinerReader(history string, complete liner.WordCompleter) *linerReader {
+	st := liner.NewLiner()
+	st.SetCtrlCAborts(true)
+	st.SetTabCompletionStyle(liner.TabPrints)
+	st.SetWordCompleter(complete)
+	st.SetMultiLineMode(true)
+	if history != "" {
+		if f, err := os.Open(history); err == nil {
+			st.ReadHistory(f)
+			f.Close()
+		}
+	}
+	return &linerReader{st: st, history: history}
+}
+
+func (l *linerReader) ReadLine(prompt string) (string, error) {
+	line, err := l.st.Prompt(prompt)
+	if errors.Is(err, liner.ErrPromptAborted) {
+		return "", errAborted
+	}
+	if err == nil && strings.TrimSpace(line) != "" {
+		l.st.AppendHistory(line)
+	}
+	return line, err
+}
+
+// Close saves the history (silently giving up if it cannot) and gives
+// the terminal back.
+func (l *linerReader) Close() error {
+	if l.history != "" {
+		if f, err := os.OpenFile(l.history, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err == nil {
+			l.st.WriteHistory(f)
+			f.Close()
+		}
+	}
+	return l.st.Close()
+}

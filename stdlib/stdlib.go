@@ -1,0 +1,57 @@
+// Package stdlib is the batos standard library, written in batos itself and
+// embedded in the binary. Load runs its files, in order, in a fresh VM.
+// Tests of the library are batos files in testdata/, run by stdlib_test.go.
+package stdlib
+
+import (
+	"embed"
+	"fmt"
+
+	"batos/lang"
+	"batos/prims"
+	"batos/vm"
+)
+
+//go:embed *.self
+var files embed.FS
+
+// Files lists the library's source files in load order.
+var Files = []string{"core.self", "numbers.self", "blocks.self", "collections.self", "strings.self", "assert.self"}
+
+// Load runs the standard library in t's VM.
+func Load(t *vm.Thread) error {
+	for _, name := range Files {
+		src, err := files.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		f, err := lang.Parse("stdlib/"+name, string(src))
+		if err != nil {
+			return fmt.Errorf("stdlib: %w", err)
+		}
+		if _, err := t.EvalFile(f); err != nil {
+			return fmt.Errorf("stdlib: %w", err)
+		}
+	}
+	return nil
+}
+
+// Source returns the text of one library file.
+func Source(name string) (string, error) {
+	b, err := files.ReadFile(name)
+	return string(b), err
+}
+
+// Boot creates a VM with the primitive table of package prims (unless
+// opts names its own), loads the standard library, and returns a thread
+// ready to evaluate user code.
+func Boot(opts vm.Options) (*vm.Thread, error) {
+	if opts.Primitives == nil {
+		opts.Primitives = prims.Table()
+	}
+	t := vm.New(opts).NewThread()
+	if err := Load(t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}

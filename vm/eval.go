@@ -1,0 +1,133 @@
+package vm
+
+import (
+	"fmt"
+	"math/big"
+
+	"batos/lang"
+)
+
+// EvalStmt runs one top-level statement with self = lobby. It is the unit
+// of work (and of transactions): an error aborts only this statement, and
+// the thread stays usable.
+func (t *Thread) EvalStmt(e lang.Expr, file string) (Value, error) {
+	t.used, t.tick = 0, tickEvery
+	t.cancelled.Store(false)
+	d := t.depth
+	return t.catch(d, func() Value {
+		code := t.compileTop(e, file, "<top level>")
+		return t.run(code, Ref(t.vm.Lobby), nil)
+	})
+}
+
+// EvalFile runs every statement of f in order, stopping at the first
+// error. It returns the value of the last statement.
+func (t *Thread) EvalFile(f *lang.File) (Value, error) {
+	v := t.vm.NilValue()
+	for _, s := range f.Stmts {
+		var err error
+		if v, err = t.EvalStmt(s, f.Name); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
+
+// EvalString parses and runs src.
+func (t *Thread) EvalString(name, src string) (Value, error) {
+	f, err := lang.Parse(name, src)
+	if err != nil {
+		return t.vm.NilValue(), err
+	}
+	return t.EvalFile(f)
+}
+
+// Call runs f (which may send messages with t.Send) as a unit of work,
+// converting runtime errors to an error value.
+func (t *Thread) Call(f func() Value) (Value, error) {
+	t.used, t.tick = 0, tickEvery
+	return t.catch(t.depth, f)
+}
+
+// PrintString returns v's printString, computed by sending printString.
+func (t *Thread) PrintString(v Value) (string, error) {
+	var s string
+	_, err := t.Call(func() Value {
+		r := t.Send(v, "printString")
+		str, ok := r.Str()
+		if !ok {
+			t.Raise("error", "printString did not return a string but "+t.vm.Describe(r))
+		}
+		s = str
+		return r
+	})
+	return s, err
+}
+
+// bigValue returns b as a Value, as a small integer when it fits.
+func (vm *VM) bigValue(b *big.Int) Value {
+	if b.IsInt64() {
+		return Int(b.Int64())
+	}
+	return Ref(vm.alloc(vm.maps[KBig], nil, b))
+}
+
+// Integer returns the integer b (normalised to a small integer if it fits).
+func (vm *VM) Integer(b *big.Int) Value { return vm.bigValue(b) }
+
+// MustStr returns the Go string of a string value or raises a type error.
+func (t *Thread) MustStr(v Value, what string) string {
+	s, ok := v.Str()
+	if !ok {
+		t.Raise("error", fmt.Sprintf("%s must be a string, not %s", what, t.vm.Describe(v)))
+	}
+	return s
+}
+
+// MethodOf returns the method payload of a method object.
+func (v Value) Method() (*Method, bool) { return v.o.methodPayload() }
+
+// Arity returns the number of arguments a block takes.
+func (b *Block) Arity() int { return b.code.nargs }
+
+// BlockOf returns the block payload of a block object.
+func (v Value) Block() (*Block, bool) {
+	if v.o != nil && v.o.m.kind == KBlock {
+		return v.o.data.(*Block), true
+	}
+	return nil, false
+}
+
+// CallBlock invokes block b with args from Go.
+func (t *Thread) CallBlock(b *Block, args ...Value) Value {
+	if len(args) != b.code.nargs {
+		t.Raise("error", fmt.Sprintf("block takes %d argument(s), given %d", b.code.nargs, len(args)))
+	}
+	s := t.curSite()
+	cf := t.push(s)
+	a := cf.inline[:0]
+	if len(args) > len(cf.inline) {
+		a = make([]Value, 0, len(args))
+	}
+	a = append(a, args...)
+	v := t.invoke(b, cf, a, s)
+	t.pop(cf)
+	return v
+}
+
+// Try runs f and returns the runtime error it raised, if any, leaving the
+// thread where it was. Non-local returns pass through.
+func (t *Thread) Try(f func() Value) (v Value, err *Error) {
+	d := t.depth
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(*Error)
+			if !ok || e.Kind == "interrupted" || e.Kind == "budget" {
+				panic(r)
+			}
+			t.unwindTo(d)
+			err = e
+		}
+	}()
+	return f(), nil
+}

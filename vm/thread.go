@@ -1,0 +1,275 @@
+package vm
+
+import (
+	"fmt"
+	"runtime"
+	"sync/atomic"
+
+	"batos/lang"
+)
+
+// Frame is one activation: a method, a block, or a top-level statement.
+// Frames live in the Thread's frame stack and are reused; gen tells a live
+// frame from a reused one, so a block whose home has returned is detected.
+type Frame struct {
+	t       *Thread
+	self    Value
+	locals  []Value
+	inline  [6]Value
+	code    *Code
+	holder  *Object // where the method was found (for resend)
+	outer   *Frame  // lexically enclosing frame (blocks)
+	home    *Frame  // the method frame a `^` returns from
+	homeGen uint64
+	gen     uint64
+	site    *sendSite // the send that created this activation
+	depth   int
+	ret     bool // a `^` is returning from this frame
+	retv    Value
+}
+
+// Self returns the frame's receiver.
+func (fr *Frame) Self() Value { return fr.self }
+
+const frameChunk = 256
+
+// Thread runs batos code. It carries the step budget, cancellation, the
+// depth limit and the frame stack used for backtraces. A Thread must be
+// used by one goroutine at a time.
+type Thread struct {
+	vm     *VM
+	chunks [][]Frame
+	depth  int
+	gen    uint64
+
+	tick      int32
+	used      int64
+	limit     int64 // step budget; 0 = unlimited
+	cancelled *atomic.Bool
+
+	sendCache map[string]*sendSite
+	tmp       icEntry // an uncacheable lookup result
+	// operands handed from an inline fast path to its slow send
+	fastRcv, fastArg Value
+
+	// OnAssert, if set, receives assertion failures reported by the
+	// _AssertFail: primitive instead of raising an error.
+	OnAssert func(trace []TraceEntry, msg string)
+	// Locals for embedders (for example the stdlib test runner).
+	Local map[string]any
+}
+
+// NewThread returns a thread of vm with no step limit.
+func (vm *VM) NewThread() *Thread {
+	t := &Thread{vm: vm, tick: tickEvery, cancelled: new(atomic.Bool), sendCache: map[string]*sendSite{}, Local: map[string]any{}}
+	t.frame(0) // allocate the first chunk
+	return t
+}
+
+// VM returns the thread's VM.
+func (t *Thread) VM() *VM { return t.vm }
+
+const tickEvery = 1024
+
+// SetMaxSteps sets the step budget (sends, block calls and loop
+// iterations) for subsequent evaluations; 0 means unlimited.
+func (t *Thread) SetMaxSteps(n int64) { t.limit = n }
+
+// Steps returns how many steps have run since the last Reset, to within
+// tickEvery.
+func (t *Thread) Steps() int64 { return t.used + int64(tickEvery-t.tick) }
+
+// Cancel asks the running evaluation to stop with an "interrupted" error.
+// It is safe to call from another goroutine (a signal handler).
+func (t *Thread) Cancel() { t.cancelled.Store(true) }
+
+// CancelFlag returns the flag Cancel sets, for sharing with a signal
+// handler.
+func (t *Thread) CancelFlag() *atomic.Bool { return t.cancelled }
+
+// frame returns the frame at depth d, allocating chunks as needed.
+func (t *Thread) frame(d int) *Frame {
+	c := d / frameChunk
+	for len(t.chunks) <= c {
+		ch := make([]Frame, frameChunk)
+		base := len(t.chunks) * frameChunk
+		for i := range ch {
+			ch[i].t = t
+			ch[i].depth = base + i
+		}
+		t.chunks = append(t.chunks, ch)
+	}
+	return &t.chunks[c][d%frameChunk]
+}
+
+// push reserves the next frame (for a callee's arguments).
+func (t *Thread) push(site *sendSite) *Frame {
+	d := t.depth + 1
+	if d >= t.vm.maxDepth {
+		t.raiseAt(site, "depth", fmt.Sprintf("stack overflow: more than %d nested activations (deep or infinite recursion?)", t.vm.maxDepth))
+	}
+	t.depth = d
+	fr := t.frame(d)
+	fr.code = nil
+	fr.site = site
+	return fr
+}
+
+// pop releases the top frame; blocks created in it are dead from now on.
+func (t *Thread) pop(fr *Frame) {
+	fr.gen = 0
+	t.depth = fr.depth - 1
+}
+
+// unwindTo kills every frame above depth d.
+func (t *Thread) unwindTo(d int) {
+	for i := t.depth; i > d; i-- {
+		t.frame(i).gen = 0
+	}
+	t.depth = d
+}
+
+// step counts one unit of work and polls for cancellation and the budget.
+func (t *Thread) step(site *sendSite) {
+	t.tick--
+	if t.tick <= 0 {
+		t.checkpoint(site)
+	}
+}
+
+func (t *Thread) checkpoint(site *sendSite) {
+	t.used += int64(tickEvery - t.tick)
+	t.tick = tickEvery
+	if t.cancelled.Load() {
+		t.cancelled.Store(false)
+		t.raiseAt(site, "interrupted", "interrupted")
+	}
+	if t.limit > 0 && t.used >= t.limit {
+		t.raiseAt(site, "budget", fmt.Sprintf("step budget of %d exhausted (infinite loop?)", t.limit))
+	}
+}
+
+// Error is a batos runtime error: a message, where it happened, and the
+// chain of sends that led there.
+type Error struct {
+	Kind  string // "error", "undefinedSelector", "ambiguousSelector", "budget", "depth", "interrupted", "nonLIFO", "primitive", "internal"
+	Msg   string
+	File  string
+	Pos   lang.Pos
+	Trace []TraceEntry // innermost first
+}
+
+// TraceEntry is one activation in a backtrace.
+type TraceEntry struct {
+	Name string // method selector, "[] in sel" for blocks, "<top level>"
+	File string
+	Pos  lang.Pos // the send being executed in that activation
+}
+
+func (e *Error) Error() string {
+	if e.Pos.IsValid() {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Pos.Line, e.Pos.Col, e.Msg)
+	}
+	return e.Msg
+}
+
+// Backtrace renders the trace, one activation per line, innermost first.
+func (e *Error) Backtrace() string {
+	s := ""
+	for _, f := range e.Trace {
+		where := f.File
+		if f.Pos.IsValid() {
+			where = fmt.Sprintf("%s:%d:%d", f.File, f.Pos.Line, f.Pos.Col)
+		}
+		s += fmt.Sprintf("  %s in %s\n", where, f.Name)
+	}
+	return s
+}
+
+// raiseAt aborts the evaluation with an error at site.
+func (t *Thread) raiseAt(site *sendSite, kind, msg string) {
+	e := &Error{Kind: kind, Msg: msg}
+	if site != nil {
+		e.File, e.Pos = site.file, site.pos
+	}
+	e.Trace = t.backtrace(site)
+	panic(e)
+}
+
+// Raise aborts the running evaluation with a runtime error. Primitives use
+// it for errors that are not primitive failures.
+func (t *Thread) Raise(kind, msg string) {
+	t.raiseAt(t.curSite(), kind, msg)
+}
+
+// curSite returns the send site of the innermost activation.
+func (t *Thread) curSite() *sendSite {
+	for d := t.depth; d >= 0; d-- {
+		if s := t.frame(d).site; s != nil {
+			return s
+		}
+	}
+	return nil
+}
+
+// backtrace lists the active frames, innermost first. site is where the
+// innermost frame is.
+func (t *Thread) backtrace(site *sendSite) []TraceEntry {
+	var out []TraceEntry
+	pos := site
+	for d := t.depth; d >= 0; d-- {
+		fr := t.frame(d)
+		if fr.code == nil { // reserved for arguments, not yet running
+			if fr.site != nil {
+				pos = fr.site
+			}
+			continue
+		}
+		e := TraceEntry{Name: fr.code.Name, File: fr.code.File, Pos: fr.code.Pos}
+		if pos != nil {
+			e.File, e.Pos = pos.file, pos.pos
+		}
+		out = append(out, e)
+		pos = fr.site
+		if len(out) > 200 {
+			out = append(out, TraceEntry{Name: fmt.Sprintf("... %d more", d)})
+			break
+		}
+	}
+	return out
+}
+
+// nlr is the panic value of a non-local return.
+type nlr struct {
+	home *Frame
+	gen  uint64
+	val  Value
+}
+
+// catch runs f, converting a panic into an error. It restores the frame
+// stack to depth d.
+func (t *Thread) catch(d int, f func() Value) (v Value, err error) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		t.unwindTo(d)
+		switch x := r.(type) {
+		case *Error:
+			err = x
+		case *nlr:
+			err = &Error{Kind: "nonLIFO", Msg: "non-local return from a block whose method has already returned"}
+		case runtime.Error:
+			buf := make([]byte, 8192)
+			n := runtime.Stack(buf, false)
+			err = &Error{Kind: "internal", Msg: fmt.Sprintf("internal error (a bug in batos): %v\n%s", x, buf[:n])}
+		default:
+			panic(r)
+		}
+	}()
+	return f(), nil
+}
+
+// Trace returns the current backtrace, innermost first.
+func (t *Thread) Trace() []TraceEntry { return t.backtrace(t.curSite()) }
