@@ -243,6 +243,9 @@ func (c *conv) binArg(t *gBinTail, op string) Expr {
 		return e
 	}
 	switch {
+	case t.Arg == nil && strings.HasPrefix(op, "||"):
+		c.errorf(c.after(*t.Op), "missing argument after '%s' (an empty slot list is written with a space: (| |))", op)
+		return nil
 	case t.Arg == nil:
 		c.errorf(c.after(*t.Op), "missing argument after '%s'", op)
 		return nil

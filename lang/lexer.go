@@ -203,6 +203,11 @@ func (s *scanner) token(c byte) (typ lexer.TokenType, bad bool) {
 			}
 			return tArg, false
 		}
+		if s.peek(1) == '=' {
+			s.errorf(s.pos(), "':=' is not Self: assign with a keyword message, as in x: 3")
+			s.advance(2)
+			return tArg, true
+		}
 		s.errorf(s.pos(), "expected an argument name after ':' (as in :x)")
 		s.advance(1)
 		return tArg, true

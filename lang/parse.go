@@ -51,7 +51,10 @@ func ParseExpr(filename, src string) (Expr, error) {
 	chunks := split(filename, s.toks, end, false, &errs)
 	var e Expr
 	if len(errs) == 0 {
-		ch := chunks[0]
+		var ch chunk
+		if len(chunks) > 0 {
+			ch = chunks[0]
+		}
 		if n := len(ch.toks); n > 0 && ch.toks[n-1].typ == tDot {
 			ch.toks = ch.toks[:n-1]
 		}
@@ -115,14 +118,14 @@ func (c *conv) parse(ch chunk, exprOnly bool) (e Expr) {
 	if exprOnly {
 		g, err := ps.expr.ParseFromLexer(lex)
 		if err != nil {
-			c.grammarError(err, true)
+			c.grammarError(err, ch, true)
 			return nil
 		}
 		e = c.expr(g)
 	} else {
 		g, err := ps.stmt.ParseFromLexer(lex)
 		if err != nil {
-			c.grammarError(err, false)
+			c.grammarError(err, ch, false)
 			return nil
 		}
 		e = c.stmt(g)
@@ -134,12 +137,25 @@ func (c *conv) parse(ch chunk, exprOnly bool) (e Expr) {
 }
 
 // grammarError turns a participle error into one in plain words.
-func (c *conv) grammarError(err error, exprOnly bool) {
+func (c *conv) grammarError(err error, ch chunk, exprOnly bool) {
 	var ute *participle.UnexpectedTokenError
 	if errors.As(err, &ute) {
 		t := ute.Unexpected
 		msg := "unexpected " + describe(t.Type, t.Value)
-		if want := expected(ute.Message()); want != "" {
+		want := expected(ute.Message())
+		if strings.Contains(want, "'|'") {
+			// An operator such as '|+' may have swallowed the bar.
+			for _, bt := range ch.toks {
+				if bt.pos.Offset >= t.Pos.Offset {
+					break
+				}
+				if bt.typ == tOp && strings.HasPrefix(bt.text, "|") {
+					c.errorf(bt.pos, "operator '%s' swallowed the '|' that ends the slot list: put a space after '|'", bt.text)
+					return
+				}
+			}
+		}
+		if want != "" {
 			msg += "; expected " + want
 		} else if t.Type != tEOF && !exprOnly {
 			msg += " after a complete statement (missing '.'?)"

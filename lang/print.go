@@ -290,6 +290,9 @@ func (p *printer) body(open, close string, hasList bool, slots []*Slot, annotati
 			}
 		}
 		for i, e := range code {
+			if q.full() {
+				return
+			}
 			if i > 0 {
 				q.WriteString(". ")
 			}
@@ -337,7 +340,7 @@ func (p *printer) slotItems(slots []*Slot, annotation string) {
 		p.WriteString("{} = " + quote(annotation))
 		sep = ". "
 	}
-	for i := 0; i < len(slots); {
+	for i := 0; i < len(slots) && !p.full(); {
 		p.WriteString(sep)
 		sep = ". "
 		cat := slots[i].Category

@@ -108,6 +108,9 @@ func (c *conv) annotated(g *gAnnotExpr, role objectRole, sel string, want int) E
 	text := c.strs[g.Text.Pos.Offset]
 	span := c.span(g.Open, g.Close)
 	switch {
+	case g.Obj != nil && text == "":
+		// An empty annotation is no annotation.
+		return c.object(g.Obj, role, sel, want)
 	case g.Obj != nil:
 		if role == exprObject {
 			role = annotObject

@@ -160,13 +160,19 @@ var numberPrims = []vm.Primitive{
 		return t.VM().Float(f), nil
 	}),
 	p("_IntPrintStringBase:", "digits of the integer in base 2..36", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
-		b, ok := bigOf(r)
-		if !ok || !a[0].IsInt() {
+		if !a[0].IsInt() {
 			return vm.Value{}, badType
 		}
 		base := a[0].Int()
 		if base < 2 || base > 36 {
 			return vm.Value{}, vm.Fail("badBaseError")
+		}
+		if r.IsInt() {
+			return t.VM().String(strconv.FormatInt(r.Int(), int(base))), nil
+		}
+		b, ok := bigOf(r)
+		if !ok {
+			return vm.Value{}, badType
 		}
 		return t.VM().String(b.Text(int(base))), nil
 	}),

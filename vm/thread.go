@@ -3,6 +3,7 @@ package vm
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"sync/atomic"
 
 	"batos/lang"
@@ -174,16 +175,31 @@ func (e *Error) Error() string {
 }
 
 // Backtrace renders the trace, one activation per line, innermost first.
+// Runs of identical lines (deep recursion) are folded into one.
 func (e *Error) Backtrace() string {
-	s := ""
-	for _, f := range e.Trace {
-		where := f.File
+	var b strings.Builder
+	line := func(f TraceEntry) string {
 		if f.Pos.IsValid() {
-			where = fmt.Sprintf("%s:%d:%d", f.File, f.Pos.Line, f.Pos.Col)
+			return fmt.Sprintf("  %s:%d:%d in %s\n", f.File, f.Pos.Line, f.Pos.Col, f.Name)
 		}
-		s += fmt.Sprintf("  %s in %s\n", where, f.Name)
+		if f.File != "" {
+			return fmt.Sprintf("  %s in %s\n", f.File, f.Name)
+		}
+		return fmt.Sprintf("  %s\n", f.Name)
 	}
-	return s
+	for i := 0; i < len(e.Trace); {
+		l := line(e.Trace[i])
+		j := i + 1
+		for j < len(e.Trace) && line(e.Trace[j]) == l {
+			j++
+		}
+		b.WriteString(l)
+		if n := j - i - 1; n > 0 {
+			fmt.Fprintf(&b, "  ... the line above %d more time(s)\n", n)
+		}
+		i = j
+	}
+	return b.String()
 }
 
 // raiseAt aborts the evaluation with an error at site.
@@ -213,7 +229,8 @@ func (t *Thread) curSite() *sendSite {
 }
 
 // backtrace lists the active frames, innermost first. site is where the
-// innermost frame is.
+// innermost frame is. Very deep stacks keep their innermost and outermost
+// activations.
 func (t *Thread) backtrace(site *sendSite) []TraceEntry {
 	var out []TraceEntry
 	pos := site
@@ -231,10 +248,13 @@ func (t *Thread) backtrace(site *sendSite) []TraceEntry {
 		}
 		out = append(out, e)
 		pos = fr.site
-		if len(out) > 200 {
-			out = append(out, TraceEntry{Name: fmt.Sprintf("... %d more", d)})
-			break
-		}
+	}
+	const keep = 100
+	if len(out) > 2*keep {
+		skipped := len(out) - 2*keep
+		tail := out[len(out)-keep:]
+		out = append(out[:keep:keep], TraceEntry{Name: fmt.Sprintf("... %d activations omitted ...", skipped)})
+		out = append(out, tail...)
 	}
 	return out
 }

@@ -98,7 +98,7 @@ assert that: [ refl oid > 0 ].
 
 "object literals in code are created once, as in Self"
 lobby _AddSlots: (| lit = ( (| n <- 0 |) ) |).
-assert that: [ lit == lit ].
+assert that: [ lit _Eq: lit ].
 
 "primitive failure without IfFail: reaches primitive:FailedWith:"
 assert error: [ 3 _IntAdd: 'x' ] Matching: '_IntAdd: failed: badTypeError'.
