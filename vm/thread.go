@@ -214,9 +214,29 @@ func (t *Thread) raiseAt(site *sendSite, kind, msg string) {
 
 // Raise aborts the running evaluation with a runtime error. Primitives use
 // it for errors that are not primitive failures.
+//
+// The error is placed at the innermost send outside the standard library,
+// so an error raised by library code on behalf of a user's send (an
+// undefined selector, a failed primitive, error:) points at the user's code.
+// The backtrace still shows every activation.
 func (t *Thread) Raise(kind, msg string) {
-	t.raiseAt(t.curSite(), kind, msg)
+	site := t.curSite()
+	e := &Error{Kind: kind, Msg: msg, Trace: t.backtrace(site)}
+	if site != nil {
+		e.File, e.Pos = site.file, site.pos
+	}
+	for _, f := range e.Trace {
+		if f.Pos.IsValid() && !strings.HasPrefix(f.File, LibraryPrefix) {
+			e.File, e.Pos = f.File, f.Pos
+			break
+		}
+	}
+	panic(e)
 }
+
+// LibraryPrefix starts the file names of the standard library's sources.
+const LibraryPrefix = "stdlib/"
+
 
 // curSite returns the send site of the innermost activation.
 func (t *Thread) curSite() *sendSite {
