@@ -23,4 +23,6 @@ func Table() []vm.Primitive {
 // badType is the failure for an argument of the wrong kind.
 var badType = vm.Fail("badTypeError")
 
-func p(name, doc string, fn vm.PrimFn) vm.Primitive { return vm.Primitive{Name: name, Fn: fn, Doc: doc} }
+func p(name, doc string, fn vm.PrimFn) vm.Primitive {
+	return vm.Primitive{Name: name, Fn: fn, Doc: doc}
+}

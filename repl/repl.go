@@ -223,6 +223,9 @@ func incomplete(src string) bool {
 
 // eval parses and runs one entry, printing its last value or its error.
 func (s *session) eval(src string) {
+	// Without the final newlines, an error at the end of the entry points
+	// at the end of its last line rather than at an empty line.
+	src = strings.TrimRight(src, " \t\r\n")
 	s.n++
 	name := fmt.Sprintf("<repl-%d>", s.n)
 	f, err := lang.Parse(name, src)
@@ -308,13 +311,15 @@ completes selectors. Ctrl-C clears the line being typed or interrupts a
 running evaluation.
 
 A few reminders of the language (Self):
-  3 + 4 * 2                    binary messages run left to right: 14
-  'hello' size                 unary messages bind tightest
-  v at: 0 Put: 'x'             keyword messages; indexing is 0-based
-  (1 to: 3 Do: [| :i | i printLine ])    a block with one argument
+  'hello' size + 1             unary messages bind tighter than binary ones
+  (3 + 4) * 2                  binary operators have no precedence: parenthesise
+  (vector copySize: 3) at: 0 Put: 'x'
+                               keyword messages; indexing is 0-based
+  1 to: 3 Do: [| :i | i printLine ]
+                               a block with one argument
   lobby _AddSlots: (| count <- 0. double: n = ( n * 2 ) |)
                                add a variable and a method to the lobby
-  (| x = 3. y <- 4 |)          an object literal: constant and assignable slots
+  (| x = 3. y <- 4 |)          an object: a constant and an assignable slot
   "comments are in double quotes"
 `
 
@@ -327,10 +332,10 @@ func (s *session) help() {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		desc := s.opts.CommandHelp[name]
-		fmt.Fprintf(&extra, "  %-16s %s\n", ":"+name, desc)
+		line := fmt.Sprintf("  %-16s %s", ":"+name, s.opts.CommandHelp[name])
+		extra.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
-	fmt.Fprintf(s.out, helpText, strings.TrimSuffix(extra.String(), "\n"))
+	fmt.Fprintf(s.out, helpText, extra.String())
 }
 
 // WriteError prints err to w for a person: a syntax error as
@@ -341,12 +346,43 @@ func WriteError(w io.Writer, err error, src string) {
 	var rt *vm.Error
 	if errors.As(err, &rt) {
 		fmt.Fprintln(w, rt.Error())
-		if bt := rt.Backtrace(); bt != "" {
-			fmt.Fprint(w, bt)
-		}
+		fmt.Fprint(w, Backtrace(rt.Trace))
 		return
 	}
 	fmt.Fprintln(w, lang.FormatError(err, src))
+}
+
+// Backtrace renders a runtime error's trace like vm.Error.Backtrace, one
+// activation per line, innermost first, except that a run of identical
+// lines (deep recursion) is shown three times and then counted.
+func Backtrace(trace []vm.TraceEntry) string {
+	const keep = 3
+	var b strings.Builder
+	line := func(e vm.TraceEntry) string {
+		if e.File == "" && !e.Pos.IsValid() {
+			return "  " + e.Name // the "... N more" marker
+		}
+		where := e.File
+		if e.Pos.IsValid() {
+			where = fmt.Sprintf("%s:%d:%d", e.File, e.Pos.Line, e.Pos.Col)
+		}
+		return fmt.Sprintf("  %s in %s", where, e.Name)
+	}
+	for i := 0; i < len(trace); {
+		l := line(trace[i])
+		j := i + 1
+		for j < len(trace) && line(trace[j]) == l {
+			j++
+		}
+		for k := 0; k < min(j-i, keep); k++ {
+			b.WriteString(l + "\n")
+		}
+		if n := j - i - keep; n > 0 {
+			fmt.Fprintf(&b, "  ... the line above repeated %d more times\n", n)
+		}
+		i = j
+	}
+	return b.String()
 }
 
 // PrintString returns the printString of v. Objects that do not

@@ -237,7 +237,6 @@ func (t *Thread) Raise(kind, msg string) {
 // LibraryPrefix starts the file names of the standard library's sources.
 const LibraryPrefix = "stdlib/"
 
-
 // curSite returns the send site of the innermost activation.
 func (t *Thread) curSite() *sendSite {
 	for d := t.depth; d >= 0; d-- {

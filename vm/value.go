@@ -33,16 +33,16 @@ func (v Value) Is(w Value) bool { return v.o == w.o && (v.o != nil || v.i == w.i
 type Kind uint8
 
 const (
-	KPlain Kind = iota
-	KInt         // small integers (no object; used by the int map)
-	KBig         // *big.Int
-	KFloat       // float64
-	KString      // immutable string
-	KVector      // *[]Value, mutable
-	KBytes       // *[]byte, mutable byte vector
-	KMethod      // *Method
-	KBlock       // *Block closure
-	KForeign     // an opaque Go value (never persisted)
+	KPlain   Kind = iota
+	KInt          // small integers (no object; used by the int map)
+	KBig          // *big.Int
+	KFloat        // float64
+	KString       // immutable string
+	KVector       // *[]Value, mutable
+	KBytes        // *[]byte, mutable byte vector
+	KMethod       // *Method
+	KBlock        // *Block closure
+	KForeign      // an opaque Go value (never persisted)
 )
 
 var kindNames = [...]string{"object", "smallInt", "bigInt", "float", "string", "vector", "byteVector", "method", "block", "foreign"}

@@ -52,8 +52,8 @@ type VM struct {
 	Traits [KForeign + 1]*Object
 	traits *Object // the lobby's `traits` namespace object
 
-	maps      [KForeign + 1]*Map // shared maps of built-in kinds
-	blockMaps []*Map             // by arity
+	maps       [KForeign + 1]*Map // shared maps of built-in kinds
+	blockMaps  []*Map             // by arity
 	plainEmpty *Map
 }
 

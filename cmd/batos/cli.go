@@ -35,7 +35,8 @@ const usage = `usage:
   batos [flags] -e TEXT [ARG...]   evaluate TEXT and print the last value
   batos [flags] run FILE [ARG...]  run a script; its ARGs are in 'arguments'
   batos check FILE...              report every syntax error in the files
-  batos fmt [-w] [FILE...]         print canonical source (-w: rewrite the files)
+  batos fmt [-w] [FILE...]         print canonical source (-w: rewrite the files;
+                                   files with comments need -drop-comments)
   batos version                    print the version
   batos help                       print this help
 
@@ -220,7 +221,7 @@ func (c *cli) eval(text string, args []string) error {
 	}
 	s, err := repl.PrintString(t, last)
 	if err != nil {
-		repl.WriteError(c.stderr, err, text)
+		c.runtimeError(err, text)
 		return exitError(exitRuntime)
 	}
 	fmt.Fprintln(c.stdout, s)
@@ -241,7 +242,8 @@ func (c *cli) runScript(args []string) error {
 	}
 	name, src, err := c.readSource(args[0])
 	if err != nil {
-		return usagef("run: %v", err)
+		fmt.Fprintf(c.stderr, "batos run: %v\n", err)
+		return exitError(exitUsage)
 	}
 	f, err := lang.Parse(name, src)
 	if err != nil {
@@ -309,11 +311,27 @@ func (c *cli) exec(t *vm.Thread, f *lang.File) (last vm.Value, ok bool) {
 			last, err = t.EvalStmt(st, f.Name)
 		}
 		if err != nil {
-			repl.WriteError(c.stderr, err, f.Src)
+			c.runtimeError(err, f.Src)
 			return last, false
 		}
 	}
 	return last, true
+}
+
+// runtimeError reports a runtime error, with a hint when a flag sets the
+// limit that stopped it.
+func (c *cli) runtimeError(err error, src string) {
+	repl.WriteError(c.stderr, err, src)
+	var e *vm.Error
+	if !errors.As(err, &e) {
+		return
+	}
+	switch e.Kind {
+	case "budget":
+		fmt.Fprintln(c.stderr, "batos: the step budget is set with --max-steps (0: no limit)")
+	case "depth":
+		fmt.Fprintln(c.stderr, "batos: the depth limit is set with --max-depth")
+	}
 }
 
 // check implements `batos check FILE...`: every syntax error of every
@@ -350,6 +368,7 @@ func (c *cli) check(args []string) error {
 func (c *cli) fmt(args []string) error {
 	fs := c.newFlags("fmt")
 	write := fs.Bool("w", false, "rewrite the files in place")
+	dropComments := fs.Bool("drop-comments", false, "rewrite files even though their comments are lost")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -387,11 +406,19 @@ func (c *cli) fmt(args []string) error {
 			fail(exitRuntime, "%s: formatting produced source that does not parse (a bug in batos): %v", path, err)
 			continue
 		}
+		lost := hasComment(src)
 		if !*write {
 			io.WriteString(c.stdout, out)
+			if lost {
+				fmt.Fprintf(c.stderr, "batos fmt: %s: comments are not kept\n", path)
+			}
 			continue
 		}
 		if out == src {
+			continue
+		}
+		if lost && !*dropComments {
+			fail(exitUsage, "not rewriting %s: its comments would be lost (fmt does not keep comments yet; -drop-comments forces it)", path)
 			continue
 		}
 		if err := writeFile(path, out); err != nil {
@@ -402,6 +429,23 @@ func (c *cli) fmt(args []string) error {
 		return exitError(status)
 	}
 	return nil
+}
+
+// hasComment reports whether src, which parses, has a comment: a '"'
+// outside a string literal. Both may contain backslash escapes.
+func hasComment(src string) bool {
+	inString := false
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; {
+		case c == '\\' && inString:
+			i++
+		case c == '\'':
+			inString = !inString
+		case c == '"' && !inString:
+			return true
+		}
+	}
+	return false
 }
 
 // writeFile replaces the contents of path, keeping its permissions. It
