@@ -60,6 +60,7 @@ type compiler struct {
 	file     string
 	sc       *scope
 	localRet bool // the expression just compiled may `^` from this frame
+	check    bool // compile only (batos check): evaluate no initialiser
 }
 
 // compileErr aborts compilation with an error at node n.
@@ -110,7 +111,7 @@ func (c *compiler) declare(inlineArgs []string, slots []*lang.Slot, node lang.No
 			c.errorAt(s, "method slots are not allowed among locals")
 		}
 		v := c.vm.NilValue()
-		if s.Value != nil {
+		if s.Value != nil && !c.check {
 			v = c.t.evalInit(s.Value, c.file)
 		}
 		i := fi.newLocal(v)
@@ -154,6 +155,11 @@ func (c *compiler) inHomeFrame() bool {
 // compileMethod compiles a method on first activation.
 func (t *Thread) compileMethod(m *Method, s *sendSite) *Code {
 	c := &compiler{t: t, vm: t.vm, file: m.File}
+	m.code = c.method(m)
+	return m.code
+}
+
+func (c *compiler) method(m *Method) *Code {
 	fi := &frameInfo{}
 	fi.home = fi
 	code := &Code{Name: m.Sel, File: m.File, Pos: m.Body.Pos()}
@@ -167,7 +173,6 @@ func (t *Thread) compileMethod(m *Method, s *sendSite) *Code {
 	code.body = c.seq(m.Body.Code, func(fr *Frame) Value { return fr.self })
 	c.finish(fi)
 	c.pop()
-	m.code = code
 	return code
 }
 
@@ -177,12 +182,16 @@ func (c *compiler) finish(fi *frameInfo) {
 	code.localInit = fi.init[code.nargs:]
 }
 
-// CompileTop compiles one top-level statement, to run with self = lobby.
+// compileTop compiles one top-level statement, to run with self = lobby.
 func (t *Thread) compileTop(e lang.Expr, file, name string) *Code {
 	c := &compiler{t: t, vm: t.vm, file: file}
+	return c.top(e, name)
+}
+
+func (c *compiler) top(e lang.Expr, name string) *Code {
 	fi := &frameInfo{}
 	fi.home = fi
-	code := &Code{Name: name, File: file, Pos: e.Pos()}
+	code := &Code{Name: name, File: c.file, Pos: e.Pos()}
 	fi.code = code
 	c.push(true, fi)
 	code.body = c.seq([]lang.Expr{e}, nil)

@@ -218,3 +218,33 @@ func TestCompileErrors(t *testing.T) {
 		t.Errorf("%q", e.Msg)
 	}
 }
+
+func TestCheck(t *testing.T) {
+	src := `lobby _AddSlots: (| f: a = ( a: 3 ). g = ( _NoSuchPrim ). ok = ( 1 + 2 ) |).
+x: [| :y | y: 2 ].
+(| h = ( _AlsoMissing: 1 ) |).
+3 + 4`
+	f, err := lang.Parse("check.self", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, _ := boot(t)
+	errs := th.VM().Check(f)
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		"check.self:1:30: cannot assign to argument 'a'",
+		"check.self:1:44: unknown primitive '_NoSuchPrim'",
+		"check.self:2:12: cannot assign to argument 'y'",
+		"check.self:3:10: unknown primitive '_AlsoMissing:'",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// nothing ran
+	if _, err := th.EvalString("t", "f: 1"); err == nil || !strings.Contains(err.Error(), "does not understand") {
+		t.Errorf("check ran code: %v", err)
+	}
+}
