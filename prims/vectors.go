@@ -68,6 +68,11 @@ var vectorPrims = []vm.Primitive{
 		return t.VM().NewVector(out), nil
 	}),
 	vecPrim("_VectorAddLast:", "append an element in place (the vector grows)", func(t *vm.Thread, r vm.Value, v []vm.Value, a []vm.Value) (vm.Value, error) {
+		if len(v) == cap(v) { // grow by doubling: appends stay amortised O(1) with few copies
+			nv := make([]vm.Value, len(v), 2*len(v)+4)
+			copy(nv, v)
+			v = nv
+		}
 		t.VM().SetVector(r.Obj(), append(v, a[0]))
 		return r, nil
 	}),

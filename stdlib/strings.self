@@ -8,7 +8,7 @@ traits string _AddSlots: (|
   at: i = ( _StringAt: i IfFail: [| :e | error: 'string at: ', i printString, ' failed: ', e, ' (size ', size printString, ')' ] ).
   byteAt: i = ( _StringByteAt: i ).
   do: b = ( 0 to: size - 1 Do: [| :i | b value: (_StringAt: i) ]. self ).
-  , s = ( _StringConcat: s asString ).
+  , s = ( _StringConcat: s IfFail: [ _StringConcat: s asString ] ).
   = s = ( _StringEQ: s ).
   != s = ( (_StringEQ: s) not ).
   < s = ( (_StringCompare: s) < 0 ).
@@ -43,7 +43,7 @@ traits _AddSlots: (|
     {} = 'Builds a string from pieces in linear time: add: pieces, then ask for contents.'.
     parent* = traits clonable.
     copy = ( | c | c: resend.copy. c parts: vector copy. c ).
-    add: s = ( parts add: s asString. self ).
+    add: s = ( parts _VectorAddLast: s asString. self ).
     , s = ( add: s ).
     addLine: s = ( add: s. parts add: '\n'. self ).
     contents = ( parts _VectorJoin: '' ).

@@ -14,6 +14,7 @@ type Object struct {
 	m      *Map
 	fields []Value
 	data   any
+	str    string // the payload of a string (kept out of data: no boxing)
 	oid    OID
 	flags  uint32
 }
@@ -33,8 +34,13 @@ func (o *Object) Map() *Map { return o.m }
 // Fields returns the object's field values (read only).
 func (o *Object) Fields() []Value { return o.fields }
 
-// Data returns the object's payload.
-func (o *Object) Data() any { return o.data }
+// Data returns the object's payload (a string's payload is its Str).
+func (o *Object) Data() any {
+	if o.m.kind == KString {
+		return o.str
+	}
+	return o.data
+}
 
 // Flags returns the heap flags.
 func (o *Object) Flags() uint32 { return o.flags }

@@ -348,7 +348,7 @@ func (vm *VM) Describe(v Value) string {
 	}
 	switch v.o.m.kind {
 	case KString:
-		s := v.o.data.(string)
+		s := v.o.str
 		if len(s) > 40 {
 			s = s[:37] + "..."
 		}

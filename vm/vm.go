@@ -152,7 +152,11 @@ func (vm *VM) Bool(b bool) Value {
 func (vm *VM) NilValue() Value { return Ref(vm.Nil) }
 
 // String returns a new string object.
-func (vm *VM) String(s string) Value { return Ref(vm.alloc(vm.maps[KString], nil, s)) }
+func (vm *VM) String(s string) Value {
+	o := vm.alloc(vm.maps[KString], nil, nil)
+	o.str = s
+	return Ref(o)
+}
 
 // Float returns a new float object.
 func (vm *VM) Float(f float64) Value { return Ref(vm.alloc(vm.maps[KFloat], nil, f)) }
