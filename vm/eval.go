@@ -8,16 +8,29 @@ import (
 )
 
 // EvalStmt runs one top-level statement with self = lobby. It is the unit
-// of work (and of transactions): an error aborts only this statement, and
-// the thread stays usable.
+// of work and of transactions: on success the transaction commits; a
+// runtime error (or a failed commit) aborts it, so the statement leaves no
+// trace, and the thread stays usable. With t.Atomic set the transaction is
+// left open for the caller to Commit or Abort.
 func (t *Thread) EvalStmt(e lang.Expr, file string) (Value, error) {
 	t.used, t.tick = 0, tickEvery
 	t.cancelled.Store(false)
 	d := t.depth
-	return t.catch(d, func() Value {
+	v, err := t.catch(d, func() Value {
 		code := t.compileTop(e, file, "<top level>")
 		return t.run(code, Ref(t.vm.Lobby), nil)
 	})
+	if t.Atomic {
+		return v, err
+	}
+	if err != nil {
+		t.vm.Abort()
+		return v, err
+	}
+	if err := t.vm.Commit(); err != nil {
+		return t.vm.NilValue(), err
+	}
+	return v, nil
 }
 
 // EvalFile runs every statement of f in order, stopping at the first

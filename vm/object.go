@@ -16,14 +16,9 @@ type Object struct {
 	data   any
 	str    string // the payload of a string (kept out of data: no boxing)
 	oid    OID
-	flags  uint32
+	txn    uint32 // the transaction that last touched (or created) it
+	flags  uint32 // owned by the Heap (e.g. "stored on disk")
 }
-
-// Object flags. The heap owns the meaning of dirty.
-const (
-	FlagDirty uint32 = 1 << iota
-	FlagPersistent
-)
 
 // OID returns the object's identity.
 func (o *Object) OID() OID { return o.oid }
@@ -42,10 +37,10 @@ func (o *Object) Data() any {
 	return o.data
 }
 
-// Flags returns the heap flags.
+// Flags returns the heap's flags for o.
 func (o *Object) Flags() uint32 { return o.flags }
 
-// SetFlags replaces the heap flags (for Heap implementations).
+// SetFlags replaces the heap's flags for o.
 func (o *Object) SetFlags(f uint32) { o.flags = f }
 
 // SlotKind says what a slot in a map is.

@@ -56,6 +56,9 @@ type Thread struct {
 	// OnAssert, if set, receives assertion failures reported by the
 	// _AssertFail: primitive instead of raising an error.
 	OnAssert func(trace []TraceEntry, msg string)
+	// Atomic leaves EvalStmt's transaction open (batos run --atomic):
+	// the caller ends it with VM.Commit or VM.Abort.
+	Atomic bool
 	// Locals for embedders (for example the stdlib test runner).
 	Local map[string]any
 }

@@ -8,23 +8,42 @@ import (
 // Heap is told about every object the VM creates and every change to an
 // existing object. It is where the persistent image plugs in; the VM never
 // knows how objects are stored.
+//
+// Work happens in transactions. Touched is called before an object that
+// existed when the transaction began changes for the first time in it, with
+// the object still in its old state, so the heap can log it for undo and
+// mark it dirty. Objects created in the transaction are never reported:
+// they are new, and unreachable garbage if the transaction aborts.
 type Heap interface {
 	// NextOID returns a fresh object identity.
 	NextOID() OID
-	// Touched is called before an object's fields or map change, once per
-	// object until the heap clears FlagDirty.
+	// Touched is called before the first change to o in a transaction.
 	Touched(o *Object)
+	// Commit makes the transaction's changes durable. On error the VM
+	// aborts the transaction.
+	Commit(vm *VM) error
+	// Abort undoes every change made to touched objects.
+	Abort(vm *VM)
 }
 
-// MemHeap is the in-memory Heap: identities from a counter, no tracking.
-type MemHeap struct{ next OID }
+// MemHeap is the in-memory Heap: identities from a counter, and an undo
+// log so that a failed statement leaves no trace.
+type MemHeap struct {
+	next OID
+	Undo UndoLog
+}
 
 // NextOID implements Heap.
 func (h *MemHeap) NextOID() OID { h.next++; return h.next }
 
-// Touched implements Heap. It marks the object dirty so later writes skip
-// the call.
-func (h *MemHeap) Touched(o *Object) { o.flags |= FlagDirty }
+// Touched implements Heap.
+func (h *MemHeap) Touched(o *Object) { h.Undo.Save(o) }
+
+// Commit implements Heap.
+func (h *MemHeap) Commit(vm *VM) error { h.Undo.Clear(); return nil }
+
+// Abort implements Heap.
+func (h *MemHeap) Abort(vm *VM) { h.Undo.Restore(vm) }
 
 // Options configure a VM.
 type Options struct {
@@ -46,6 +65,7 @@ type VM struct {
 	Stdout   io.Writer
 	maxDepth int
 	gen      uint64 // activation generation counter
+	txn      uint32 // current transaction number
 
 	Lobby, Nil, True, False *Object
 	// Traits holds the traits object of each built-in kind.
@@ -118,7 +138,7 @@ func (vm *VM) Primitive(name string) (*Primitive, bool) {
 func (vm *VM) Primitives() map[string]*Primitive { return vm.prims }
 
 func (vm *VM) alloc(m *Map, fields []Value, data any) *Object {
-	return &Object{m: m, fields: fields, data: data, oid: vm.heap.NextOID()}
+	return &Object{m: m, fields: fields, data: data, oid: vm.heap.NextOID(), txn: vm.txn}
 }
 
 // NewObject returns a new plain object with the given slots.
@@ -173,10 +193,12 @@ func (vm *VM) NewBytes(b []byte) Value { return Ref(vm.alloc(vm.maps[KBytes], ni
 // persisted.
 func (vm *VM) NewForeign(x any) Value { return Ref(vm.alloc(vm.maps[KForeign], nil, x)) }
 
-// touch tells the heap that o is about to change.
+// touch tells the heap that o is about to change, the first time in a
+// transaction.
 func (vm *VM) touch(o *Object) {
-	if o.flags&FlagDirty == 0 {
+	if o.txn != vm.txn {
 		vm.heap.Touched(o)
+		o.txn = vm.txn
 	}
 }
 

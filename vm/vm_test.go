@@ -248,3 +248,28 @@ x: [| :y | y: 2 ].
 		t.Errorf("check ran code: %v", err)
 	}
 }
+
+func TestStatementIsTransaction(t *testing.T) {
+	th, _ := boot(t)
+	eval(t, th, `lobby _AddSlots: (| a = (| parent* = traits clonable. n <- 1 |). b = (| parent* = traits clonable. n <- 2 |). c = vector copy |)`)
+	eval(t, th, `c add: 1. 0`)
+	// a method that mutates three objects, adds a slot, then fails
+	eval(t, th, `lobby _AddSlots: (| wreck = ( a n: 10. b n: 20. c add: 2. c at: 0 Put: 99. a _AddSlots: (| extra = 1 |). nil foo ) |)`)
+	e := evalErr(t, th, "wreck")
+	if e.Kind != "undefinedSelector" {
+		t.Fatal(e)
+	}
+	for src, want := range map[string]string{
+		"a n": "1", "b n": "2", "c printString": "'vector(1)'",
+		"(reflect: a) slotNames printString": "'vector(\\'parent\\', \\'n\\')'",
+	} {
+		if got := eval(t, th, src); got != want {
+			t.Errorf("after abort, %s = %s, want %s", src, got, want)
+		}
+	}
+	// a successful statement commits
+	eval(t, th, "a n: 5. 0")
+	if got := eval(t, th, "a n"); got != "5" {
+		t.Errorf("committed value lost: %s", got)
+	}
+}

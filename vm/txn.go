@@ -1,0 +1,102 @@
+package vm
+
+import "math/big"
+
+// ObjectState is a copy of everything about an object that can change: its
+// map, its fields and its payload.
+type ObjectState struct {
+	o      *Object
+	m      *Map
+	fields []Value
+	data   any
+}
+
+// State copies o's mutable state.
+func (o *Object) State() ObjectState {
+	s := ObjectState{o: o, m: o.m, data: o.data}
+	if o.fields != nil {
+		s.fields = append([]Value(nil), o.fields...)
+	}
+	switch d := o.data.(type) {
+	case *[]Value:
+		c := append([]Value(nil), (*d)...)
+		s.data = &c
+	case *[]byte:
+		c := append([]byte(nil), (*d)...)
+		s.data = &c
+	case *big.Int:
+		s.data = d // immutable
+	}
+	return s
+}
+
+// restore puts the state back. The payload pointer stays the same object,
+// so Go values that hold it see the old contents again.
+func (s ObjectState) restore() {
+	o := s.o
+	o.m = s.m
+	o.fields = s.fields
+	switch d := s.data.(type) {
+	case *[]Value:
+		*o.data.(*[]Value) = *d
+	case *[]byte:
+		*o.data.(*[]byte) = *d
+	default:
+		o.data = d
+	}
+}
+
+// UndoLog records the state of objects before their first change in a
+// transaction; Heaps use it to abort.
+type UndoLog struct {
+	saved []ObjectState
+}
+
+// Save records o's current state.
+func (u *UndoLog) Save(o *Object) { u.saved = append(u.saved, o.State()) }
+
+// Objects returns the objects saved so far, in order.
+func (u *UndoLog) Objects() []*Object {
+	out := make([]*Object, len(u.saved))
+	for i, s := range u.saved {
+		out[i] = s.o
+	}
+	return out
+}
+
+// Len returns how many objects were saved.
+func (u *UndoLog) Len() int { return len(u.saved) }
+
+// Clear forgets the log (after a commit).
+func (u *UndoLog) Clear() {
+	clear(u.saved)
+	u.saved = u.saved[:0]
+}
+
+// Restore puts every saved object back as it was, newest change last, and
+// invalidates the inline caches.
+func (u *UndoLog) Restore(vm *VM) {
+	for i := len(u.saved) - 1; i >= 0; i-- {
+		u.saved[i].restore()
+	}
+	u.Clear()
+	vm.epoch++
+}
+
+// Commit ends the current transaction successfully: the heap makes it
+// durable. If that fails the transaction is aborted and the error returned.
+func (vm *VM) Commit() error {
+	err := vm.heap.Commit(vm)
+	if err != nil {
+		vm.heap.Abort(vm)
+	}
+	vm.txn++
+	return err
+}
+
+// Abort ends the current transaction, undoing every change it made to
+// objects that existed before it.
+func (vm *VM) Abort() {
+	vm.heap.Abort(vm)
+	vm.txn++
+}
