@@ -105,7 +105,7 @@ func (b *Block) Arity() int { return b.code.nargs }
 
 // BlockOf returns the block payload of a block object.
 func (v Value) Block() (*Block, bool) {
-	if v.o != nil && v.o.m.kind == KBlock {
+	if v.o != nil && v.o.kind() == KBlock {
 		return v.o.data.(*Block), true
 	}
 	return nil, false

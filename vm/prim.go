@@ -102,7 +102,7 @@ func (t *Thread) primFailed(fr *Frame, rcv Value, name string, err error, fail e
 	ev, pn := vm.String(err.Error()), vm.String(name)
 	if fail != nil {
 		h := fail(fr)
-		if h.o != nil && h.o.m.kind == KBlock {
+		if h.o != nil && h.o.kind() == KBlock {
 			b := h.o.data.(*Block)
 			args := []Value{ev, pn}[:min(b.code.nargs, 2)]
 			if b.code.nargs > 2 {

@@ -155,7 +155,7 @@ func (t *Thread) fill(rcv Value, m *Map, s *sendSite) *icEntry {
 }
 
 func (o *Object) methodPayload() (*Method, bool) {
-	if o == nil || o.m.kind != KMethod {
+	if o == nil || o.kind() != KMethod {
 		return nil, false
 	}
 	return o.data.(*Method), true
@@ -173,8 +173,14 @@ func (t *Thread) send(rcv Value, s *sendSite, cf *Frame, args []Value) Value {
 	}
 	e := &s.ic
 	if e.m != m || e.epoch != vm.epoch {
-		if e = t.fill(rcv, m, s); e == nil {
-			return t.undefined(rcv, s, args)
+		if m == ghostMap {
+			rcv.o.load()
+			m = rcv.o.m
+		}
+		if e.m != m || e.epoch != vm.epoch {
+			if e = t.fill(rcv, m, s); e == nil {
+				return t.undefined(rcv, s, args)
+			}
 		}
 	}
 	switch e.kind {
@@ -346,7 +352,7 @@ func (vm *VM) Describe(v Value) string {
 	if v.o == nil {
 		return fmt.Sprint(v.i)
 	}
-	switch v.o.m.kind {
+	switch v.o.kind() {
 	case KString:
 		s := v.o.str
 		if len(s) > 40 {
@@ -368,7 +374,7 @@ func (vm *VM) Describe(v Value) string {
 	case vm.Lobby:
 		return "lobby"
 	}
-	return fmt.Sprintf("a %s (oid %d)", v.o.m.kind, v.o.oid)
+	return fmt.Sprintf("a %s (oid %d)", v.o.kind(), v.o.oid)
 }
 
 // setLocals lays out a frame's locals: the arguments (already in the

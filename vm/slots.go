@@ -48,6 +48,8 @@ func (vm *VM) NewObjectFrom(slots []Slot, annotation string) *Object {
 // AddSlots adds (or replaces) the slots of src to target, as Self's
 // _AddSlots:. The target gets a map of its own.
 func (vm *VM) AddSlots(target, src *Object) {
+	target.ensure()
+	src.ensure()
 	cur := valued(target)
 	pos := make(map[string]int, len(cur))
 	for i, s := range cur {
@@ -71,6 +73,8 @@ func (vm *VM) AddSlots(target, src *Object) {
 
 // Define makes target's slots exactly those of src (Self's _Define:).
 func (vm *VM) Define(target, src *Object) {
+	target.ensure()
+	src.ensure()
 	m, f := build(target.m.kind, valued(src), src.m.Annotation)
 	if target.m.kind != KPlain && target.m.kind != KForeign {
 		// keep the built-in parent so the object keeps its behaviour
@@ -87,6 +91,7 @@ func (vm *VM) Define(target, src *Object) {
 // RemoveSlot removes the slot called name (and its setter) from target.
 // It reports whether the slot existed.
 func (vm *VM) RemoveSlot(target *Object, name string) bool {
+	target.ensure()
 	cur := valued(target)
 	out := cur[:0]
 	found := false
@@ -115,6 +120,7 @@ func (vm *VM) SetSlot(target *Object, s Slot) {
 
 // SlotValue returns the value of slot s of o (for reflection).
 func (o *Object) SlotValue(s *Slot) Value {
+	o.ensure()
 	if s.Kind == SlotData {
 		return o.fields[s.Field]
 	}

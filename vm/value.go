@@ -54,12 +54,12 @@ func (v Value) Kind() Kind {
 	if v.o == nil {
 		return KInt
 	}
-	return v.o.m.kind
+	return v.o.kind()
 }
 
 // Float returns v's float payload.
 func (v Value) Float() (float64, bool) {
-	if v.o != nil && v.o.m.kind == KFloat {
+	if v.o != nil && v.o.kind() == KFloat {
 		return v.o.data.(float64), true
 	}
 	return 0, false
@@ -67,7 +67,7 @@ func (v Value) Float() (float64, bool) {
 
 // Str returns v's string payload.
 func (v Value) Str() (string, bool) {
-	if v.o != nil && v.o.m.kind == KString {
+	if v.o != nil && v.o.kind() == KString {
 		return v.o.str, true
 	}
 	return "", false
@@ -78,7 +78,7 @@ func (v Value) Big() (*big.Int, bool) {
 	if v.o == nil {
 		return big.NewInt(v.i), true
 	}
-	if v.o.m.kind == KBig {
+	if v.o.kind() == KBig {
 		return v.o.data.(*big.Int), true
 	}
 	return nil, false
@@ -87,7 +87,7 @@ func (v Value) Big() (*big.Int, bool) {
 // Vector returns the element slice of a vector (shared; mutate through
 // VM.SetElem to keep the heap informed).
 func (v Value) Vector() ([]Value, bool) {
-	if v.o != nil && v.o.m.kind == KVector {
+	if v.o != nil && v.o.kind() == KVector {
 		return *v.o.data.(*[]Value), true
 	}
 	return nil, false
@@ -95,7 +95,7 @@ func (v Value) Vector() ([]Value, bool) {
 
 // Bytes returns the payload of a byte vector.
 func (v Value) Bytes() ([]byte, bool) {
-	if v.o != nil && v.o.m.kind == KBytes {
+	if v.o != nil && v.o.kind() == KBytes {
 		return *v.o.data.(*[]byte), true
 	}
 	return nil, false
@@ -103,7 +103,7 @@ func (v Value) Bytes() ([]byte, bool) {
 
 // Foreign returns the Go payload of a foreign object.
 func (v Value) Foreign() (any, bool) {
-	if v.o != nil && v.o.m.kind == KForeign {
+	if v.o != nil && v.o.kind() == KForeign {
 		return v.o.data, true
 	}
 	return nil, false

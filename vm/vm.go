@@ -51,6 +51,9 @@ type Options struct {
 	Primitives []Primitive // the primitive table
 	Stdout     io.Writer   // nil means os.Stdout
 	MaxDepth   int         // activation depth limit; 0 means DefaultMaxDepth
+	// Roots, when set, are the world to resume (from an image) instead of
+	// a new one.
+	Roots *Roots
 }
 
 // DefaultMaxDepth is the default limit on nested activations.
@@ -94,6 +97,10 @@ func New(opts Options) *VM {
 	for i := range opts.Primitives {
 		p := &opts.Primitives[i]
 		vm.prims[p.Name] = p
+	}
+	if opts.Roots != nil {
+		vm.useRoots(opts.Roots)
+		return vm
 	}
 	vm.plainEmpty = newMap(KPlain, nil)
 	vm.traits = vm.NewObject(nil)
@@ -242,6 +249,9 @@ func (vm *VM) MapOf(v Value) *Map {
 	if v.o == nil {
 		return vm.maps[KInt]
 	}
+	if v.o.m == ghostMap {
+		v.o.load()
+	}
 	return v.o.m
 }
 
@@ -252,7 +262,8 @@ func (vm *VM) Clone(v Value) Value {
 	if o == nil {
 		return v
 	}
-	switch o.m.kind {
+	o.ensure()
+	switch o.kind() {
 	case KString, KBig, KFloat, KMethod, KBlock, KForeign:
 		return v
 	}
