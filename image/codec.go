@@ -1,0 +1,293 @@
+package image
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"math/big"
+
+	"github.com/vmihailenco/msgpack/v5"
+	"github.com/vmihailenco/msgpack/v5/msgpcode"
+
+	"batos/vm"
+)
+
+// FormatVersion is the on-disk format this package reads and writes.
+const FormatVersion = 1
+
+var (
+	keyFormat = []byte("\x00format")
+	keyRoots  = []byte("\x00roots")
+	keyNext   = []byte("\x00next")
+	keyCommit = []byte("\x00commit")
+)
+
+func objKey(oid vm.OID) []byte {
+	k := make([]byte, 9)
+	k[0] = 'o'
+	binary.BigEndian.PutUint64(k[1:], uint64(oid))
+	return k
+}
+
+func mapKey(oid vm.OID) []byte {
+	k := make([]byte, 9)
+	k[0] = 'm'
+	binary.BigEndian.PutUint64(k[1:], uint64(oid))
+	return k
+}
+
+// encoder writes records; ref is called for every object or map reference
+// so the caller can schedule what is newly reachable.
+type encoder struct {
+	buf    bytes.Buffer
+	enc    *msgpack.Encoder
+	refObj func(o *vm.Object) vm.OID
+	refMap func(m *vm.Map) vm.OID
+}
+
+func newEncoder() *encoder {
+	e := &encoder{}
+	e.enc = msgpack.NewEncoder(&e.buf)
+	return e
+}
+
+func (e *encoder) value(v vm.Value) error {
+	if v.IsInt() {
+		return e.enc.EncodeInt(v.Int())
+	}
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(e.refObj(v.Obj())))
+	return e.enc.EncodeBytes(b[:])
+}
+
+// object encodes o's record.
+func (e *encoder) object(o *vm.Object) ([]byte, error) {
+	e.buf.Reset()
+	m := o.Map()
+	enc := e.enc
+	enc.EncodeArrayLen(3)
+	enc.EncodeUint(uint64(e.refMap(m)))
+	enc.EncodeArrayLen(len(o.Fields()))
+	for _, f := range o.Fields() {
+		if err := e.value(f); err != nil {
+			return nil, err
+		}
+	}
+	switch p := o.Payload().(type) {
+	case nil:
+		enc.EncodeNil()
+	case string:
+		enc.EncodeString(p)
+	case float64:
+		enc.EncodeFloat64(p)
+	case *big.Int:
+		enc.EncodeString(p.String())
+	case []vm.Value:
+		enc.EncodeArrayLen(len(p))
+		for _, v := range p {
+			if err := e.value(v); err != nil {
+				return nil, err
+			}
+		}
+	case []byte:
+		enc.EncodeBytes(p)
+	case *vm.Method:
+		enc.EncodeArrayLen(3)
+		enc.EncodeString(p.Sel)
+		enc.EncodeString(p.File)
+		enc.EncodeString(p.Source)
+	default:
+		return nil, fmt.Errorf("cannot store a payload of type %T", p)
+	}
+	return append([]byte(nil), e.buf.Bytes()...), nil
+}
+
+// mapRecord encodes m's record.
+func (e *encoder) mapRecord(m *vm.Map) ([]byte, error) {
+	e.buf.Reset()
+	enc := e.enc
+	enc.EncodeArrayLen(4)
+	enc.EncodeUint(uint64(m.Kind()))
+	enc.EncodeString(m.Annotation)
+	enc.EncodeInt(int64(m.NumFields()))
+	enc.EncodeArrayLen(len(m.Slots()))
+	for _, s := range m.Slots() {
+		enc.EncodeArrayLen(6)
+		enc.EncodeString(s.Name)
+		enc.EncodeUint(uint64(s.Kind))
+		enc.EncodeBool(s.Parent)
+		enc.EncodeInt(int64(s.Field))
+		if err := e.value(s.Const); err != nil {
+			return nil, err
+		}
+		enc.EncodeString(s.Category)
+	}
+	return append([]byte(nil), e.buf.Bytes()...), nil
+}
+
+// decoder reads records; obj resolves an OID to a (possibly ghost) object.
+type decoder struct {
+	dec *msgpack.Decoder
+	obj func(oid vm.OID) *vm.Object
+}
+
+func newDecoder(obj func(vm.OID) *vm.Object) *decoder {
+	return &decoder{dec: msgpack.NewDecoder(nil), obj: obj}
+}
+
+func (d *decoder) value() (vm.Value, error) {
+	c, err := d.dec.PeekCode()
+	if err != nil {
+		return vm.Value{}, err
+	}
+	if msgpcode.IsBin(c) {
+		b, err := d.dec.DecodeBytes()
+		if err != nil {
+			return vm.Value{}, err
+		}
+		if len(b) != 8 {
+			return vm.Value{}, fmt.Errorf("bad reference of %d bytes", len(b))
+		}
+		return vm.Ref(d.obj(vm.OID(binary.BigEndian.Uint64(b)))), nil
+	}
+	n, err := d.dec.DecodeInt64()
+	return vm.Int(n), err
+}
+
+func (d *decoder) values() ([]vm.Value, error) {
+	n, err := d.dec.DecodeArrayLen()
+	if err != nil {
+		return nil, err
+	}
+	if n < 0 {
+		return nil, nil
+	}
+	out := make([]vm.Value, n)
+	for i := range out {
+		if out[i], err = d.value(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// object decodes an object record; the payload is decoded by kind.
+func (d *decoder) object(b []byte, kindOf func(mapOID vm.OID) (vm.Kind, error)) (vm.OID, []vm.Value, any, error) {
+	d.dec.Reset(bytes.NewReader(b))
+	if n, err := d.dec.DecodeArrayLen(); err != nil || n != 3 {
+		return 0, nil, nil, fmt.Errorf("bad object record (%v)", err)
+	}
+	moid, err := d.dec.DecodeUint64()
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	fields, err := d.values()
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	kind, err := kindOf(vm.OID(moid))
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	var payload any
+	switch kind {
+	case vm.KString:
+		payload, err = d.dec.DecodeString()
+	case vm.KFloat:
+		payload, err = d.dec.DecodeFloat64()
+	case vm.KBig:
+		var s string
+		if s, err = d.dec.DecodeString(); err == nil {
+			b, ok := new(big.Int).SetString(s, 10)
+			if !ok {
+				err = fmt.Errorf("bad big integer %q", s)
+			}
+			payload = b
+		}
+	case vm.KVector:
+		var vs []vm.Value
+		vs, err = d.values()
+		if vs == nil {
+			vs = []vm.Value{}
+		}
+		payload = vs
+	case vm.KBytes:
+		var bs []byte
+		bs, err = d.dec.DecodeBytes()
+		if bs == nil {
+			bs = []byte{}
+		}
+		payload = bs
+	case vm.KMethod:
+		var n int
+		if n, err = d.dec.DecodeArrayLen(); err == nil && n == 3 {
+			var sel, file, src string
+			sel, _ = d.dec.DecodeString()
+			file, _ = d.dec.DecodeString()
+			src, err = d.dec.DecodeString()
+			if err == nil {
+				var m *vm.Method
+				m, err = vm.MethodFromSource(src, file)
+				if err == nil && m.Sel != sel {
+					err = fmt.Errorf("method source defines %q, record says %q", m.Sel, sel)
+				}
+				payload = m
+			}
+		} else if err == nil {
+			err = fmt.Errorf("bad method record")
+		}
+	default:
+		err = d.dec.DecodeNil()
+	}
+	return vm.OID(moid), fields, payload, err
+}
+
+// mapRecord decodes a map record.
+func (d *decoder) mapRecord(b []byte, oid vm.OID) (*vm.Map, error) {
+	d.dec.Reset(bytes.NewReader(b))
+	if n, err := d.dec.DecodeArrayLen(); err != nil || n != 4 {
+		return nil, fmt.Errorf("bad map record (%v)", err)
+	}
+	kind, err := d.dec.DecodeUint64()
+	if err != nil {
+		return nil, err
+	}
+	ann, err := d.dec.DecodeString()
+	if err != nil {
+		return nil, err
+	}
+	nfields, err := d.dec.DecodeInt64()
+	if err != nil {
+		return nil, err
+	}
+	n, err := d.dec.DecodeArrayLen()
+	if err != nil {
+		return nil, err
+	}
+	slots := make([]vm.Slot, n)
+	for i := range slots {
+		if k, err := d.dec.DecodeArrayLen(); err != nil || k != 6 {
+			return nil, fmt.Errorf("bad slot record (%v)", err)
+		}
+		s := &slots[i]
+		s.Name, _ = d.dec.DecodeString()
+		sk, _ := d.dec.DecodeUint64()
+		s.Kind = vm.SlotKind(sk)
+		s.Parent, _ = d.dec.DecodeBool()
+		f, _ := d.dec.DecodeInt64()
+		s.Field = int(f)
+		if s.Const, err = d.value(); err != nil {
+			return nil, err
+		}
+		if s.Category, err = d.dec.DecodeString(); err != nil {
+			return nil, err
+		}
+		if s.Kind > vm.SlotSetter || (s.Kind != vm.SlotConst && (s.Field < 0 || s.Field >= int(nfields))) {
+			return nil, fmt.Errorf("slot %q: bad kind or field", s.Name)
+		}
+	}
+	if kind > uint64(vm.KForeign) {
+		return nil, fmt.Errorf("bad map kind %d", kind)
+	}
+	return vm.RestoreMap(vm.Kind(kind), slots, ann, int(nfields), oid), nil
+}

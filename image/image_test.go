@@ -1,0 +1,130 @@
+package image_test
+
+import (
+	"strings"
+	"testing"
+
+	"batos/image"
+	"batos/prims"
+	"batos/stdlib"
+	"batos/vm"
+)
+
+func open(t *testing.T, dir string, cache int) (*image.Image, *vm.Thread) {
+	t.Helper()
+	img, err := image.Open(image.Options{Dir: dir, CacheObjects: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, err := img.Thread(vm.Options{Primitives: prims.Table()}, stdlib.Boot)
+	if err != nil {
+		img.Close()
+		t.Fatal(err)
+	}
+	return img, th
+}
+
+func eval(t *testing.T, th *vm.Thread, src string) string {
+	t.Helper()
+	v, err := th.EvalString("test.self", src)
+	if err != nil {
+		t.Fatalf("%s: %v", src, err)
+	}
+	s, err := th.PrintString(v)
+	if err != nil {
+		t.Fatalf("%s: printString: %v", src, err)
+	}
+	return s
+}
+
+func TestResume(t *testing.T) {
+	dir := t.TempDir()
+	img, th := open(t, dir, 0)
+	eval(t, th, `lobby _AddSlots: (| counter = (| parent* = traits clonable. n <- 0. bump = ( n: n + 1 ) |). log <- vector copy. big <- 0 |)`)
+	eval(t, th, `counter bump. counter bump. log add: 'one'. log add: 2.5. big: 2 ** 100. 0`)
+	eval(t, th, `big: 30 factorial. 0`)
+	img.Close()
+
+	img, th = open(t, dir, 0)
+	defer img.Close()
+	for src, want := range map[string]string{
+		"counter n":            "2",
+		"counter bump. counter n": "3",
+		"log printString":      "'vector(\\'one\\', 2.5)'",
+		"big":                  "265252859812191058636308480000000",
+		"(3 + 4) printString":  "'7'",
+		"dictionary copy at: 1 Put: 2; size": "",
+	} {
+		if want == "" {
+			continue
+		}
+		if got := eval(t, th, src); got != want {
+			t.Errorf("%s = %s, want %s", src, got, want)
+		}
+	}
+}
+
+func TestAbortLeavesNoTrace(t *testing.T) {
+	dir := t.TempDir()
+	img, th := open(t, dir, 0)
+	eval(t, th, `lobby _AddSlots: (| a = (| parent* = traits clonable. n <- 1 |). b = (| parent* = traits clonable. n <- 2 |). c = vector copy |)`)
+	if _, err := th.EvalString("t", "[ a n: 10. b n: 20. c add: 3. nil foo ] value"); err == nil {
+		t.Fatal("no error")
+	}
+	if got := eval(t, th, "(a n + b n) + c size"); got != "3" {
+		t.Errorf("in memory after abort: %s", got)
+	}
+	img.Close()
+	img, th = open(t, dir, 0)
+	defer img.Close()
+	if got := eval(t, th, "(a n + b n) + c size"); got != "3" {
+		t.Errorf("on disk after abort: %s", got)
+	}
+}
+
+func TestUnstorableIsCleanError(t *testing.T) {
+	dir := t.TempDir()
+	img, th := open(t, dir, 0)
+	defer img.Close()
+	eval(t, th, `lobby _AddSlots: (| holder = (| parent* = traits clonable. b <- nil |) |)`)
+	_, err := th.EvalString("t", `lobby _AddSlots: (| keep: x = ( holder b: x ) |). keep: [ 3 ]`)
+	if err == nil || !strings.Contains(err.Error(), "cannot store slot 'b'") {
+		t.Fatalf("err = %v", err)
+	}
+	if got := eval(t, th, "holder b"); got != "nil" {
+		t.Errorf("after failed commit: %s", got)
+	}
+}
+
+func TestSmallCacheEvicts(t *testing.T) {
+	dir := t.TempDir()
+	img, th := open(t, dir, 100)
+	eval(t, th, `lobby _AddSlots: (| pts <- vector copy. pt = (| parent* = traits clonable. x <- 0 |) |)`)
+	eval(t, th, `1 to: 5000 Do: [| :i | pts add: (pt copy x: i) ]. 0`)
+	eval(t, th, `1 + 1`) // a commit that evicts
+	if got := eval(t, th, "pts inject: 0 Into: [| :a. :p | a + p x ]"); got != "12502500" {
+		t.Errorf("sum after eviction: %s", got)
+	}
+	img.Close()
+	img, th = open(t, dir, 100)
+	defer img.Close()
+	if got := eval(t, th, "pts inject: 0 Into: [| :a. :p | a + p x ]"); got != "12502500" {
+		t.Errorf("sum after reopen: %s", got)
+	}
+}
+
+func TestFormatVersion(t *testing.T) {
+	dir := t.TempDir()
+	img, _ := open(t, dir, 0)
+	img.Close()
+	// an unknown version is a clear error
+	img2, err := image.Open(image.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	img2.DB().Set([]byte("\x00format"), []byte{99}, nil)
+	img2.Close()
+	if _, err := image.Open(image.Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "unknown image format version 99") {
+		t.Errorf("err = %v", err)
+	}
+}
