@@ -48,11 +48,11 @@ func TestResume(t *testing.T) {
 	img, th = open(t, dir, 0)
 	defer img.Close()
 	for src, want := range map[string]string{
-		"counter n":            "2",
-		"counter bump. counter n": "3",
-		"log printString":      "'vector(\\'one\\', 2.5)'",
-		"big":                  "265252859812191058636308480000000",
-		"(3 + 4) printString":  "'7'",
+		"counter n":                          "2",
+		"counter bump. counter n":            "3",
+		"log printString":                    "'vector(\\'one\\', 2.5)'",
+		"big":                                "265252859812191058636308480000000",
+		"(3 + 4) printString":                "'7'",
 		"dictionary copy at: 1 Put: 2; size": "",
 	} {
 		if want == "" {

@@ -5,7 +5,8 @@
 // a terminal, and with a plain line reader otherwise, so that tests and
 // pipes can drive it through stdin. An entry may span several lines: input
 // continues while brackets, strings or comments are open (lang.Balanced),
-// or while the only syntax error is at the very end (`3 +`).
+// or while the first syntax error is at the very end (`3 +`); an empty
+// line ends such an entry and shows the error.
 //
 // Each entry is parsed as a small file named "<repl-N>" and its top-level
 // statements run one at a time with Thread.EvalStmt, the unit of work. The
@@ -26,7 +27,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -89,8 +89,9 @@ type session struct {
 	history     string // history file, "" for none
 	stdout      *lineTracker
 
-	evaluating atomic.Bool // an evaluation is running (for Ctrl-C)
-	cleared    atomic.Bool // Ctrl-C at a plain prompt: drop the entry
+	evaluating  atomic.Bool // an evaluation is running (for Ctrl-C)
+	interrupted atomic.Bool // Ctrl-C during this evaluation
+	cleared     atomic.Bool // Ctrl-C at a plain prompt: drop the entry
 }
 
 // Run reads entries from in and evaluates them in t until the end of the
@@ -147,8 +148,10 @@ func (s *session) handleInterrupts(sig <-chan os.Signal, done <-chan struct{}) {
 		switch {
 		case s.evaluating.Load() && s.t.CancelFlag().Load():
 			fmt.Fprintln(s.errs, "\nbatos: interrupted twice; exiting")
+			s.rd.Close() // give the terminal back
 			os.Exit(130)
 		case s.evaluating.Load():
+			s.interrupted.Store(true)
 			s.t.Cancel()
 		default:
 			s.cleared.Store(true)
@@ -236,11 +239,19 @@ func (s *session) eval(src string) {
 	if len(f.Stmts) == 0 {
 		return
 	}
+	s.interrupted.Store(false)
 	s.evaluating.Store(true)
 	defer s.evaluating.Store(false)
 	var last vm.Value
 	for _, st := range f.Stmts {
-		if last, err = s.t.EvalStmt(st, name); err != nil {
+		if s.interrupted.Load() {
+			// Ctrl-C came between two statements, where EvalStmt would
+			// forget it.
+			err = &vm.Error{Kind: "interrupted", Msg: "interrupted", File: name, Pos: st.Pos()}
+		} else {
+			last, err = s.t.EvalStmt(st, name)
+		}
+		if err != nil {
 			s.report(err, src)
 			return
 		}
@@ -336,184 +347,4 @@ func (s *session) help() {
 		extra.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
 	fmt.Fprintf(s.out, helpText, extra.String())
-}
-
-// WriteError prints err to w for a person: a syntax error as
-// "file:line:col: msg" with the source line and a caret (src is the text
-// that was parsed), a runtime error as its position and message followed
-// by its backtrace, anything else as its message.
-func WriteError(w io.Writer, err error, src string) {
-	var rt *vm.Error
-	if errors.As(err, &rt) {
-		fmt.Fprintln(w, rt.Error())
-		fmt.Fprint(w, Backtrace(rt.Trace))
-		return
-	}
-	fmt.Fprintln(w, lang.FormatError(err, src))
-}
-
-// Backtrace renders a runtime error's trace like vm.Error.Backtrace, one
-// activation per line, innermost first, except that a run of identical
-// lines (deep recursion) is shown three times and then counted.
-func Backtrace(trace []vm.TraceEntry) string {
-	const keep = 3
-	var b strings.Builder
-	line := func(e vm.TraceEntry) string {
-		if e.File == "" && !e.Pos.IsValid() {
-			return "  " + e.Name // the "... N more" marker
-		}
-		where := e.File
-		if e.Pos.IsValid() {
-			where = fmt.Sprintf("%s:%d:%d", e.File, e.Pos.Line, e.Pos.Col)
-		}
-		return fmt.Sprintf("  %s in %s", where, e.Name)
-	}
-	for i := 0; i < len(trace); {
-		l := line(trace[i])
-		j := i + 1
-		for j < len(trace) && line(trace[j]) == l {
-			j++
-		}
-		for k := 0; k < min(j-i, keep); k++ {
-			b.WriteString(l + "\n")
-		}
-		if n := j - i - keep; n > 0 {
-			fmt.Fprintf(&b, "  ... the line above repeated %d more times\n", n)
-		}
-		i = j
-	}
-	return b.String()
-}
-
-// PrintString returns the printString of v. Objects that do not
-// understand printString (a plain object literal has no parent) are shown
-// by their slots, as the _ObjectPrintString primitive does.
-func PrintString(t *vm.Thread, v vm.Value) (string, error) {
-	s, err := t.PrintString(v)
-	if err == nil {
-		return s, nil
-	}
-	var e *vm.Error
-	if !errors.As(err, &e) || e.Kind != "undefinedSelector" || !strings.HasSuffix(e.Msg, "'printString'") {
-		return "", err
-	}
-	if p, ok := t.VM().Primitive("_ObjectPrintString"); ok {
-		var str string
-		_, err := t.Call(func() vm.Value {
-			r, err := p.Fn(t, v, nil)
-			if err != nil {
-				t.Raise("primitive", err.Error())
-			}
-			str, _ = r.Str()
-			return r
-		})
-		if err == nil && str != "" {
-			return str, nil
-		}
-	}
-	return t.VM().Describe(v), nil
-}
-
-// historyPath returns the history file to use, "" for none.
-func historyPath(file string) string {
-	if file != "" {
-		return file
-	}
-	if env, ok := os.LookupEnv("BATOS_HISTORY"); ok {
-		return env
-	}
-	home, err := os.UserHomeDir()
-	if err != nil || home == "" {
-		return ""
-	}
-	return filepath.Join(home, ".batos_history")
-}
-
-// isTerminal reports whether f is a character device (a terminal).
-func isTerminal(f any) bool {
-	file, ok := f.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := file.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// lineTracker passes writes through and remembers whether the last byte
-// written was a newline.
-type lineTracker struct {
-	w       io.Writer
-	atStart bool
-}
-
-func (l *lineTracker) Write(p []byte) (int, error) {
-	if len(p) > 0 {
-		l.atStart = p[len(p)-1] == '\n'
-	}
-	return l.w.Write(p)
-}
-
-// plainReader reads lines from any reader, printing prompts only when the
-// input is a terminal.
-type plainReader struct {
-	r       *bufio.Reader
-	out     io.Writer
-	prompts bool
-}
-
-func (p *plainReader) ReadLine(prompt string) (string, error) {
-	if p.prompts {
-		fmt.Fprint(p.out, prompt)
-	}
-	line, err := p.r.ReadString('\n')
-	if err == io.EOF && line != "" {
-		err = nil // a last line without a newline
-	}
-	return strings.TrimRight(line, "\r\n"), err
-}
-
-func (p *plainReader) Close() error { return nil }
-
-// linerReader reads lines with the line editor and keeps the history.
-type linerReader struct {
-	st      *liner.State
-	history string
-}
-
-func newLinerReader(history string, complete liner.WordCompleter) *linerReader {
-	st := liner.NewLiner()
-	st.SetCtrlCAborts(true)
-	st.SetTabCompletionStyle(liner.TabPrints)
-	st.SetWordCompleter(complete)
-	st.SetMultiLineMode(true)
-	if history != "" {
-		if f, err := os.Open(history); err == nil {
-			st.ReadHistory(f)
-			f.Close()
-		}
-	}
-	return &linerReader{st: st, history: history}
-}
-
-func (l *linerReader) ReadLine(prompt string) (string, error) {
-	line, err := l.st.Prompt(prompt)
-	if errors.Is(err, liner.ErrPromptAborted) {
-		return "", errAborted
-	}
-	if err == nil && strings.TrimSpace(line) != "" {
-		l.st.AppendHistory(line)
-	}
-	return line, err
-}
-
-// Close saves the history (silently giving up if it cannot) and gives
-// the terminal back.
-func (l *linerReader) Close() error {
-	if l.history != "" {
-		if f, err := os.OpenFile(l.history, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600); err == nil {
-			l.st.WriteHistory(f)
-			f.Close()
-		}
-	}
-	return l.st.Close()
 }
