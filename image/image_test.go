@@ -128,3 +128,31 @@ func TestFormatVersion(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestCheckFindsProblems(t *testing.T) {
+	dir := t.TempDir()
+	img, th := open(t, dir, 0)
+	eval(t, th, `lobby _AddSlots: (| keep = (| parent* = traits clonable. inner <- (| x = 1 |) |) |)`)
+	if p := img.Check(); len(p) != 0 {
+		t.Fatalf("fresh image has problems: %v", p)
+	}
+	v, _ := th.EvalString("t", "keep inner")
+	oid := v.Obj().OID()
+	img.Close()
+	raw, err := image.Open(image.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := append([]byte{'o'}, make([]byte, 8)...)
+	for i := 0; i < 8; i++ {
+		key[8-i] = byte(uint64(oid) >> (8 * i))
+	}
+	if err := raw.DB().Delete(key, nil); err != nil {
+		t.Fatal(err)
+	}
+	p := raw.Check()
+	raw.Close()
+	if len(p) == 0 || !strings.Contains(strings.Join(p, "\n"), "missing object") {
+		t.Errorf("check did not report the missing object: %v", p)
+	}
+}
