@@ -18,8 +18,20 @@ var files embed.FS
 // Files lists the library's source files in load order.
 var Files = []string{"core.self", "numbers.self", "blocks.self", "collections.self", "strings.self", "assert.self"}
 
-// Load runs the standard library in t's VM.
+// Load runs the standard library in t's VM, as one transaction: a world
+// never holds half a library.
 func Load(t *vm.Thread) error {
+	atomic := t.Atomic
+	t.Atomic = true
+	defer func() { t.Atomic = atomic }()
+	if err := load(t); err != nil {
+		t.VM().Abort()
+		return err
+	}
+	return t.VM().Commit()
+}
+
+func load(t *vm.Thread) error {
 	for _, name := range Files {
 		src, err := files.ReadFile(name)
 		if err != nil {
