@@ -473,8 +473,18 @@ func storable(v *vm.VM, o *vm.Object) error {
 	return nil
 }
 
+// Checkpoint implements vm.Checkpointer: in the middle of a long
+// transaction it evicts clean objects once the cache is a quarter over its
+// bound.
+func (img *Image) Checkpoint(v *vm.VM) {
+	if len(img.loaded) > img.opts.CacheObjects+img.opts.CacheObjects/4 {
+		img.evict(v)
+	}
+}
+
 // evict turns the oldest loaded objects back into ghosts while more than
-// the cache bound are in memory. It runs between transactions.
+// the cache bound are in memory. Objects changed in the running
+// transaction and the roots stay.
 func (img *Image) evict(v *vm.VM) {
 	if len(img.loaded) <= img.opts.CacheObjects {
 		return
@@ -484,14 +494,19 @@ func (img *Image) evict(v *vm.VM) {
 	for _, t := range r.KindTraits {
 		keep[t] = true
 	}
-	n := len(img.loaded) - img.opts.CacheObjects
+	target := img.opts.CacheObjects * 3 / 4
+	n := len(img.loaded) - target
+	var kept []*vm.Object
 	for _, o := range img.loaded[:n] {
-		if keep[o] || o.IsGhost() {
-			continue
+		switch {
+		case o.IsGhost():
+		case keep[o] || v.Changed(o):
+			kept = append(kept, o)
+		default:
+			v.Evict(o, img)
 		}
-		v.Evict(o, img)
 	}
-	img.loaded = append(img.loaded[:0:0], img.loaded[n:]...)
+	img.loaded = append(kept, img.loaded[n:]...)
 	// forget identities whose objects Go has collected
 	if len(img.objs) > 4*img.opts.CacheObjects {
 		for oid, w := range img.objs {

@@ -174,3 +174,14 @@ func Persistable(v Value) string {
 	}
 	return ""
 }
+
+// Checkpointer is implemented by heaps that want to act at the VM's safe
+// points (every few thousand steps): the image evicts clean objects there,
+// so one long statement can touch more objects than the cache holds.
+type Checkpointer interface {
+	Checkpoint(vm *VM)
+}
+
+// Changed reports whether o was created or changed in the current
+// transaction (such objects must stay in memory until it ends).
+func (vm *VM) Changed(o *Object) bool { return o.txn == vm.txn }

@@ -148,6 +148,9 @@ func (t *Thread) checkpoint(site *sendSite) {
 		t.cancelled.Store(false)
 		t.raiseAt(site, "interrupted", "interrupted")
 	}
+	if c, ok := t.vm.heap.(Checkpointer); ok {
+		c.Checkpoint(t.vm)
+	}
 	if t.limit > 0 && t.used >= t.limit {
 		t.raiseAt(site, "budget", fmt.Sprintf("step budget of %d exhausted (infinite loop?)", t.limit))
 	}

@@ -1,0 +1,83 @@
+package repl
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"batos/lang"
+	"batos/vm"
+)
+
+// WriteError prints err to w for a person: a syntax error as
+// "file:line:col: msg" with the source line and a caret (src is the text
+// that was parsed), a runtime error as its position and message followed
+// by its backtrace, anything else as its message.
+func WriteError(w io.Writer, err error, src string) {
+	var rt *vm.Error
+	if errors.As(err, &rt) {
+		fmt.Fprintln(w, rt.Error())
+		fmt.Fprint(w, rt.Backtrace())
+		return
+	}
+	fmt.Fprintln(w, lang.FormatError(err, src))
+}
+
+// PrintString returns the printString of v. Objects that do not
+// understand printString (a plain object literal has no parent) are shown
+// by their slots, as the _ObjectPrintString primitive does.
+//
+// Sending printString is a unit of work like a statement: unless
+// t.Atomic is set, what it changed is committed, or undone if it failed.
+func PrintString(t *vm.Thread, v vm.Value) (string, error) {
+	s, err := printString(t, v)
+	if !t.Atomic {
+		if err != nil {
+			t.VM().Abort()
+		} else if cerr := t.VM().Commit(); cerr != nil {
+			return "", cerr
+		}
+	}
+	return s, err
+}
+
+func printString(t *vm.Thread, v vm.Value) (string, error) {
+	s, err := t.PrintString(v)
+	if err == nil {
+		return s, nil
+	}
+	var e *vm.Error
+	if !errors.As(err, &e) || e.Kind != "undefinedSelector" || !strings.HasSuffix(e.Msg, "'printString'") {
+		return "", err
+	}
+	if p, ok := t.VM().Primitive("_ObjectPrintString"); ok {
+		var str string
+		_, err := t.Call(func() vm.Value {
+			r, err := p.Fn(t, v, nil)
+			if err != nil {
+				t.Raise("primitive", err.Error())
+			}
+			str, _ = r.Str()
+			return r
+		})
+		if err == nil && str != "" {
+			return str, nil
+		}
+	}
+	return t.VM().Describe(v), nil
+}
+
+// lineTracker passes writes through and remembers whether the last byte
+// written was a newline.
+type lineTracker struct {
+	w       io.Writer
+	atStart bool
+}
+
+func (l *lineTracker) Write(p []byte) (int, error) {
+	if len(p) > 0 {
+		l.atStart = p[len(p)-1] == '\n'
+	}
+	return l.w.Write(p)
+}
