@@ -142,6 +142,16 @@ var numberPrims = []vm.Primitive{
 		}
 		return intResult(t, z), nil
 	}),
+	p("_IntPow:", "integer power with a non-negative integer exponent (exact)", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		x, ok1 := bigOf(r)
+		if !ok1 || !a[0].IsInt() || a[0].Int() < 0 {
+			return vm.Value{}, badType
+		}
+		if a[0].Int() > 1<<16 && x.BitLen() > 1 {
+			return vm.Value{}, vm.Fail("overflowError")
+		}
+		return intResult(t, new(big.Int).Exp(x, big.NewInt(a[0].Int()), nil)), nil
+	}),
 	intCmp("_IntLT:", func(c int) bool { return c < 0 }),
 	intCmp("_IntLE:", func(c int) bool { return c <= 0 }),
 	intCmp("_IntGT:", func(c int) bool { return c > 0 }),

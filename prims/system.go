@@ -49,6 +49,9 @@ var systemPrims = []vm.Primitive{
 		return t.VM().String(t.VM().Describe(r)), nil
 	}),
 	p("_ObjectPrintString", "the receiver's slots, in Self's literal syntax", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		if o := r.Obj(); o != nil && o == t.VM().Lobby {
+			return t.VM().String("lobby"), nil
+		}
 		m := t.VM().MapOf(r)
 		var parts []string
 		for _, s := range m.Slots() {

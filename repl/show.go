@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"batos/lang"
 	"batos/vm"
@@ -48,7 +47,11 @@ func printString(t *vm.Thread, v vm.Value) (string, error) {
 		return s, nil
 	}
 	var e *vm.Error
-	if !errors.As(err, &e) || e.Kind != "undefinedSelector" || !strings.HasSuffix(e.Msg, "'printString'") {
+	// An object without printString (a plain literal), or one whose
+	// printString fails in a primitive (a traits object, which is not a
+	// collection itself), is shown by its slots. Other errors, such as
+	// error: in a user's printString, are reported.
+	if !errors.As(err, &e) || (e.Kind != "undefinedSelector" && e.Kind != "primitive") {
 		return "", err
 	}
 	if p, ok := t.VM().Primitive("_ObjectPrintString"); ok {

@@ -37,7 +37,7 @@ traits vector _AddSlots: (|
   isVector = true.
   size = ( _VectorSize ).
   at: i = ( _VectorAt: i IfFail: [| :e | error: 'vector at: ', i printString, ' failed: ', e, ' (size ', size printString, ')' ] ).
-  at: i Put: v = ( _VectorAt: i Put: v IfFail: [| :e | error: 'vector at: ', i printString, 'Put: failed: ', e, ' (size ', size printString, ')' ] ).
+  at: i Put: v = ( _VectorAt: i Put: v IfFail: [| :e | error: 'vector at: ', i printString, ' Put: failed: ', e, ' (size ', size printString, ')' ] ).
   at: i IfAbsent: b = ( _VectorAt: i IfFail: [ b value ] ).
   do: b = ( 0 to: size - 1 Do: [| :i | b value: (_VectorAt: i) ]. self ).
   doWithIndex: b = ( 0 to: size - 1 Do: [| :i | b value: (_VectorAt: i) With: i ]. self ).

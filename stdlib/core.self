@@ -121,5 +121,4 @@ lobby _AddSlots: (|
     kindName = ( reflectee _KindName ).
     printString = ( 'a mirror on ', reflectee _Describe ).
   |).
-  printString = ( 'lobby' ).
 |).

@@ -92,4 +92,7 @@ traits float _AddSlots: (|
   printString = ( _FloatPrintString ).
 |).
 
-traits integer _AddSlots: (| sqrt = ( asFloat sqrt ). ** a = ( asFloat ** a ) |).
+traits integer _AddSlots: (|
+  sqrt = ( asFloat sqrt ).
+  ** a = ( _IntPow: a IfFail: [ asFloat ** a ] ).
+|).

@@ -2,6 +2,7 @@ package vm
 
 import (
 	"fmt"
+	"strings"
 
 	"batos/lang"
 )
@@ -374,7 +375,12 @@ func (vm *VM) Describe(v Value) string {
 	case vm.Lobby:
 		return "lobby"
 	}
-	return fmt.Sprintf("a %s (oid %d)", v.o.kind(), v.o.oid)
+	k := v.o.kind().String()
+	article := "a"
+	if strings.ContainsRune("aeiou", rune(k[0])) {
+		article = "an"
+	}
+	return fmt.Sprintf("%s %s (oid %d)", article, k, v.o.oid)
 }
 
 // setLocals lays out a frame's locals: the arguments (already in the

@@ -65,3 +65,6 @@ lobby _AddSlots: (| sumWith: blk = ( 1 to: 4 Do: blk. 5 timesRepeat: [ acc: acc 
 assert equal: (sumWith: [| :i | acc: acc + i ]) To: 510.
 "the fallback path of an inlined send: a non-integer receiver"
 assert error: [ 'a' to: 3 Do: [| :i | i ] ] Matching: 'does not understand'.
+assert equal: (2 ** 100) printString To: '1267650600228229401496703205376'.
+assert equal: (2 ** -1) To: 0.5.
+assert equal: (reflect: (| parent* = traits clonable. x = 3 |)) kindName To: 'object'.
