@@ -145,13 +145,9 @@ func (img *Image) readMeta() error {
 	next, _ := binary.Uvarint(nb)
 	img.next = vm.OID(next)
 	if cb, ok, _ := img.get(keyCommit); ok {
-		var c []any
+		var c []int64
 		if msgpack.Unmarshal(cb, &c) == nil && len(c) > 0 {
-			if s, ok := c[0].(uint64); ok {
-				img.seq = s
-			} else if s, ok := c[0].(int64); ok {
-				img.seq = uint64(s)
-			}
+			img.seq = uint64(c[0])
 		}
 	}
 	rb, ok, err := img.get(keyRoots)
@@ -442,7 +438,7 @@ func (img *Image) writeMeta(b *pebble.Batch, v *vm.VM, written int) error {
 		b.Set(keyFormat, binary.AppendUvarint(nil, FormatVersion), nil)
 	}
 	b.Set(keyNext, binary.AppendUvarint(nil, uint64(img.next)), nil)
-	cb, err := msgpack.Marshal([]any{img.seq + 1, time.Now().UnixNano(), written})
+	cb, err := msgpack.Marshal([]int64{int64(img.seq + 1), time.Now().UnixNano(), int64(written)})
 	if err != nil {
 		return err
 	}
@@ -547,14 +543,9 @@ func (img *Image) Stats() (Stats, error) {
 		}
 	}
 	if cb, ok, _ := img.get(keyCommit); ok {
-		var c []any
+		var c []int64
 		if msgpack.Unmarshal(cb, &c) == nil && len(c) > 1 {
-			switch n := c[1].(type) {
-			case int64:
-				s.Last = time.Unix(0, n)
-			case uint64:
-				s.Last = time.Unix(0, int64(n))
-			}
+			s.Last = time.Unix(0, c[1])
 		}
 	}
 	return s, nil

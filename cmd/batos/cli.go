@@ -12,7 +12,9 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"batos/image"
 	"batos/lang"
+	"batos/prims"
 	"batos/repl"
 	"batos/stdlib"
 	"batos/vm"
@@ -36,14 +38,19 @@ const usage = `usage:
   batos check FILE...              parse and compile without running; report every error
   batos fmt [-w] [FILE...]         print canonical source (-w: rewrite the files;
                                    files with comments need -drop-comments)
+  batos image info|check           describe or verify the image
   batos version                    print the version
   batos help                       print this help
 
-flags (also accepted after 'run'):
-  -e TEXT          evaluate TEXT (all of its statements)
-  --max-steps N    step budget for each top-level statement (0: none)
-  --max-depth N    limit on nested activations (0: the default, %d)
-  -h, --help       print this help
+flags (also accepted after 'run' and 'image'):
+  -e TEXT            evaluate TEXT (all of its statements)
+  --image DIR        the image to open or create (default $BATOS_IMAGE, else ./batos.image)
+  --memory           use a fresh in-memory world instead of an image
+  --atomic           run: the whole script is one transaction (default: one per statement)
+  --cache-objects N  objects kept in memory beyond a transaction (default 100000)
+  --max-steps N      step budget for each top-level statement (0: none)
+  --max-depth N      limit on nested activations (0: the default, %d)
+  -h, --help         print this help
 
 Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage error.
 `
@@ -55,6 +62,10 @@ type cli struct {
 
 	maxSteps int64
 	maxDepth int
+	imageDir string
+	memory   bool
+	atomic   bool
+	cache    int
 }
 
 // usageError is an error in the command line: it is reported with a hint
@@ -110,6 +121,16 @@ func (c *cli) newFlags(name string) *flag.FlagSet {
 func (c *cli) vmFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.maxSteps, "max-steps", c.maxSteps, "step budget for each top-level statement (0: none)")
 	fs.IntVar(&c.maxDepth, "max-depth", c.maxDepth, "limit on nested activations (0: the default)")
+	if c.imageDir == "" {
+		c.imageDir = os.Getenv("BATOS_IMAGE")
+		if c.imageDir == "" {
+			c.imageDir = "batos.image"
+		}
+	}
+	fs.StringVar(&c.imageDir, "image", c.imageDir, "the image directory")
+	fs.BoolVar(&c.memory, "memory", c.memory, "use an in-memory world")
+	fs.BoolVar(&c.atomic, "atomic", c.atomic, "run the whole script as one transaction")
+	fs.IntVar(&c.cache, "cache-objects", c.cache, "objects kept in memory")
 }
 
 // parse parses args with fs, turning flag errors into usage errors.
@@ -130,6 +151,9 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) error {
 	}
 	if c.maxDepth < 0 {
 		return usagef("--max-depth must not be negative")
+	}
+	if c.cache < 0 {
+		return usagef("--cache-objects must not be negative")
 	}
 	return nil
 }
@@ -158,6 +182,8 @@ func (c *cli) main(args []string) error {
 		return c.check(args)
 	case "fmt":
 		return c.fmt(args)
+	case "image":
+		return c.imageCmd(args)
 	case "version":
 		if len(args) > 0 {
 			return usagef("version takes no arguments")
@@ -173,12 +199,28 @@ func (c *cli) main(args []string) error {
 	return usagef("unknown command %q", cmd)
 }
 
-// boot makes a world for user code, with the VM flags applied and the
-// script arguments in the lobby slot `arguments`.
-func (c *cli) boot(scriptArgs []string) (*vm.Thread, error) {
-	t, err := stdlib.Boot(vm.Options{Stdout: c.stdout, MaxDepth: c.maxDepth})
-	if err != nil {
-		return nil, fmt.Errorf("cannot start: %w", err)
+// boot opens the world for user code (the image, or a fresh in-memory
+// world with --memory), with the VM flags applied and the script arguments
+// in the lobby slot `arguments`. The caller must call the returned close.
+func (c *cli) boot(scriptArgs []string) (*vm.Thread, func(), error) {
+	opts := vm.Options{Stdout: c.stdout, MaxDepth: c.maxDepth, Primitives: prims.Table()}
+	var t *vm.Thread
+	closer := func() {}
+	if c.memory {
+		var err error
+		if t, err = stdlib.Boot(opts); err != nil {
+			return nil, nil, fmt.Errorf("cannot start: %w", err)
+		}
+	} else {
+		img, err := image.Open(image.Options{Dir: c.imageDir, CacheObjects: c.cache})
+		if err != nil {
+			return nil, nil, err
+		}
+		if t, err = img.Thread(opts, stdlib.Boot); err != nil {
+			img.Close()
+			return nil, nil, fmt.Errorf("cannot start: %w", err)
+		}
+		closer = func() { img.Close() }
 	}
 	t.SetMaxSteps(c.maxSteps)
 	v := t.VM()
@@ -186,16 +228,27 @@ func (c *cli) boot(scriptArgs []string) (*vm.Thread, error) {
 	for i, a := range scriptArgs {
 		elems[i] = v.String(a)
 	}
-	v.SetSlot(v.Lobby, vm.Slot{Name: "arguments", Kind: vm.SlotConst, Const: v.NewVector(elems)})
-	return t, nil
+	if _, err := t.Call(func() vm.Value {
+		v.SetSlot(v.Lobby, vm.Slot{Name: "arguments", Kind: vm.SlotConst, Const: v.NewVector(elems)})
+		return vm.Value{}
+	}); err != nil {
+		closer()
+		return nil, nil, err
+	}
+	if err := v.Commit(); err != nil {
+		closer()
+		return nil, nil, err
+	}
+	return t, closer, nil
 }
 
 // repl runs the interactive loop on the standard streams.
 func (c *cli) repl() error {
-	t, err := c.boot(nil)
+	t, closer, err := c.boot(nil)
 	if err != nil {
 		return err
 	}
+	defer closer()
 	return repl.Run(t, c.stdin, c.stdout, repl.Options{Stderr: c.stderr})
 }
 
@@ -207,10 +260,11 @@ func (c *cli) eval(text string, args []string) error {
 	if err != nil {
 		return c.syntaxError(err, text)
 	}
-	t, err := c.boot(args)
+	t, closer, err := c.boot(args)
 	if err != nil {
 		return err
 	}
+	defer closer()
 	last, ok := c.exec(t, f)
 	if !ok {
 		return exitError(exitRuntime)
@@ -248,9 +302,22 @@ func (c *cli) runScript(args []string) error {
 	if err != nil {
 		return c.syntaxError(err, src)
 	}
-	t, err := c.boot(args[1:])
+	t, closer, err := c.boot(args[1:])
 	if err != nil {
 		return err
+	}
+	defer closer()
+	if c.atomic {
+		t.Atomic = true
+		if _, ok := c.exec(t, f); !ok {
+			t.VM().Abort()
+			return exitError(exitRuntime)
+		}
+		if err := t.VM().Commit(); err != nil {
+			c.runtimeError(err, src)
+			return exitError(exitRuntime)
+		}
+		return nil
 	}
 	if _, ok := c.exec(t, f); !ok {
 		return exitError(exitRuntime)
