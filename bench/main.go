@@ -118,11 +118,17 @@ func main() {
 	runs := flag.Int("runs", 5, "runs per cell (fresh interpreter each); the median is reported")
 	works := flag.String("work", strings.Join(order, ","), "comma-separated workloads")
 	only := flag.String("only", "", "run only this language (batos, lua, js) and print its times")
+	suite := flag.String("suite", "all", "interp, image or all")
+	bigN := flag.Int("big", 1_000_000, "objects in the large image the image suite reopens")
 	flag.Parse()
+	if *suite == "image" {
+		imageSuite(*runs, strings.Split(*works, ","), *bigN)
+		return
+	}
 
 	fmt.Printf("# batos interpreter benchmark: median of %d runs, seconds (in-process, fresh interpreter per run)\n", *runs)
 	fmt.Printf("%-9s %9s %9s %9s %11s %11s  %s\n", "workload", "batos", "gopher-lua", "goja", "batos/lua", "batos/goja", "target (lua<=1.0, goja<=2.0)")
-	fail := false
+	failed := false
 	var boots []time.Duration
 	for _, w := range strings.Split(*works, ",") {
 		var tb, tl, tj []time.Duration
@@ -167,7 +173,7 @@ func main() {
 				status = "met"
 			} else {
 				status = "MISSED"
-				fail = true
+				failed = true
 			}
 		}
 		fmt.Printf("%-9s %9s %9s %9s %11s %11s  %s (reference: lua %.2f, goja %.2f)\n", w, sb, sl, sj, rl, rj, status, targets[w][0], targets[w][1])
@@ -175,8 +181,11 @@ func main() {
 	if len(boots) > 0 {
 		fmt.Printf("batos boot (world from the embedded stdlib, not included above): median %.1f ms\n", median(boots).Seconds()*1000)
 	}
-	if fail {
+	if failed {
 		fmt.Println("some targets were missed")
+	}
+	if *suite == "all" {
+		imageSuite(*runs, strings.Split(*works, ","), *bigN)
 	}
 }
 

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"batos/image"
+	"batos/prims"
+	"batos/stdlib"
+	"batos/vm"
+)
+
+// imageSuite measures the persistent image beside its physical limit:
+// committing dirty objects against a raw Pebble batch of the same bytes,
+// reopening a large image, and the interpreter workloads on an image
+// against the in-memory heap.
+func imageSuite(runs int, works []string, bigN int) {
+	tmp, err := os.MkdirTemp("", "batos-bench-")
+	if err != nil {
+		fail(err)
+	}
+	defer os.RemoveAll(tmp)
+
+	fmt.Printf("\n# image: median of %d runs\n", runs)
+	// 1. commit 10,000 dirty objects vs a raw synced batch of the same records
+	var tb, tr []time.Duration
+	for i := 0; i < runs; i++ {
+		b, r := commitDirty(filepath.Join(tmp, fmt.Sprintf("commit%d", i)), 10_000)
+		tb, tr = append(tb, b), append(tr, r)
+	}
+	b, r := median(tb).Seconds(), median(tr).Seconds()
+	status := "met"
+	if b/r > 2 {
+		status = "MISSED"
+	}
+	fmt.Printf("%-34s %9s %9s %7s  %s\n", "measure", "batos", "raw", "ratio", "target")
+	fmt.Printf("%-34s %8.1fms %8.1fms %7.2f  <= 2.0 %s\n", "commit 10,000 dirty objects (sync)", b*1000, r*1000, b/r, status)
+
+	// 2. open a large image and read one object deep in it
+	dir := filepath.Join(tmp, "big")
+	t0 := time.Now()
+	buildBig(dir, bigN)
+	build := time.Since(t0)
+	var to, tp []time.Duration
+	for i := 0; i < runs; i++ {
+		o, p := openDeep(dir, bigN)
+		to, tp = append(to, o), append(tp, p)
+	}
+	o, p := median(to).Seconds(), median(tp).Seconds()
+	status = "met"
+	if o > 0.1 {
+		status = "MISSED"
+	}
+	fmt.Printf("%-34s %8.1fms %8.1fms %7.2f  < 100 ms %s (built in %.1fs)\n", fmt.Sprintf("open %d-object image + deep read", bigN), o*1000, p*1000, o/p, status, build.Seconds())
+
+	// 3. the interpreter workloads on an image vs in memory
+	fmt.Printf("%-34s %9s %9s %7s  %s\n", "workload", "image", "memory", "ratio", "target <= 1.3")
+	for _, w := range works {
+		var ti, tm []time.Duration
+		for i := 0; i < runs; i++ {
+			ti = append(ti, workOnImage(filepath.Join(tmp, fmt.Sprintf("w-%s-%d", w, i)), w))
+			_, d, _, err := runBatos(w)
+			if err != nil {
+				fail(err)
+			}
+			tm = append(tm, d)
+		}
+		a, m := median(ti).Seconds(), median(tm).Seconds()
+		status := "met"
+		if a/m > 1.3 {
+			status = "MISSED"
+		}
+		fmt.Printf("%-34s %8.3fs %8.3fs %7.2f  %s\n", w, a, m, a/m, status)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "bench:", err)
+	os.Exit(1)
+}
+
+func openImage(dir string, cache int) (*image.Image, *vm.Thread) {
+	img, err := image.Open(image.Options{Dir: dir, CacheObjects: cache})
+	if err != nil {
+		fail(err)
+	}
+	th, err := img.Thread(vm.Options{Primitives: prims.Table()}, stdlib.Boot)
+	if err != nil {
+		fail(err)
+	}
+	return img, th
+}
+
+func must(th *vm.Thread, src string) vm.Value {
+	v, err := th.EvalString("bench", src)
+	if err != nil {
+		fail(err)
+	}
+	return v
+}
+
+// commitDirty changes n stored objects in one transaction and times its
+// commit; then it writes the same records to a raw Pebble database in one
+// synced batch and times that.
+func commitDirty(dir string, n int) (batos, raw time.Duration) {
+	img, th := openImage(dir, 0)
+	must(th, "lobby _AddSlots: (| pts <- vector copy. pt = (| parent* = traits clonable. x <- 0. y <- 0 |) |)")
+	must(th, fmt.Sprintf("1 to: %d Do: [| :i | pts add: (pt copy x: i) ]. 0", n))
+	th.Atomic = true
+	must(th, "pts do: [| :p | p x: p x + 1 ]. 0")
+	t0 := time.Now()
+	if err := th.VM().Commit(); err != nil {
+		fail(err)
+	}
+	batos = time.Since(t0)
+	// the records just written: every object record of the image's points
+	var keys, vals [][]byte
+	it, _ := img.DB().NewIter(&pebble.IterOptions{LowerBound: []byte("o"), UpperBound: []byte("p")})
+	for ok := it.First(); ok; ok = it.Next() {
+		keys = append(keys, append([]byte(nil), it.Key()...))
+		vals = append(vals, append([]byte(nil), it.Value()...))
+	}
+	it.Close()
+	img.Close()
+	// keep the n records of the points (the largest OIDs written last)
+	if len(keys) > n {
+		keys, vals = keys[len(keys)-n:], vals[len(vals)-n:]
+	}
+	db, err := pebble.Open(dir+"-raw", &pebble.Options{Logger: quiet{}})
+	if err != nil {
+		fail(err)
+	}
+	defer db.Close()
+	t0 = time.Now()
+	batch := db.NewBatch()
+	for i := range keys {
+		batch.Set(keys[i], vals[i], nil)
+	}
+	if err := batch.Commit(pebble.Sync); err != nil {
+		fail(err)
+	}
+	raw = time.Since(t0)
+	return batos, raw
+}
+
+// buildBig writes an image holding a linked list of n objects.
+func buildBig(dir string, n int) {
+	img, th := openImage(dir, 50_000)
+	must(th, "lobby _AddSlots: (| head. deep. node = (| parent* = traits clonable. x <- 0. next |) |)")
+	const chunk = 100_000
+	for done := 0; done < n; done += chunk {
+		k := min(chunk, n-done)
+		must(th, fmt.Sprintf("[| p | p: head. 1 to: %d Do: [| :i | p: (node copy x: i) next: p ]. head: p ] value. 0", k))
+		if done == 0 {
+			must(th, "deep: head. 0")
+		}
+	}
+	img.Close()
+}
+
+// openDeep times opening the image and reading the object that was made
+// first (the deepest), against reopening the raw Pebble database.
+func openDeep(dir string, n int) (batos, raw time.Duration) {
+	t0 := time.Now()
+	img, th := openImage(dir, 50_000)
+	v := must(th, "deep x")
+	batos = time.Since(t0)
+	if v.Int() != int64(min(n, 100_000)) {
+		fail(fmt.Errorf("deep x = %d", v.Int()))
+	}
+	img.Close()
+	t0 = time.Now()
+	db, err := pebble.Open(dir, &pebble.Options{Logger: quiet{}})
+	if err != nil {
+		fail(err)
+	}
+	raw = time.Since(t0)
+	db.Close()
+	return batos, raw
+}
+
+// workOnImage runs a workload on a new image (the library boot is not
+// timed, as in the in-memory run).
+func workOnImage(dir string, w string) time.Duration {
+	img, th := openImage(dir, 0)
+	defer img.Close()
+	src := read("workloads/" + w + ".self")
+	t0 := time.Now()
+	if _, err := th.EvalString(w+".self", src); err != nil {
+		fail(err)
+	}
+	d := time.Since(t0)
+	v := must(th, "result")
+	s, err := th.PrintString(v)
+	if err != nil || s != expected[w] {
+		fail(fmt.Errorf("%s on image: %s %v", w, s, err))
+	}
+	return d
+}
+
+type quiet struct{}
+
+func (quiet) Infof(string, ...any)         {}
+func (quiet) Errorf(string, ...any)        {}
+func (quiet) Fatalf(f string, args ...any) { fail(fmt.Errorf(f, args...)) }
