@@ -62,18 +62,23 @@ func (e *encoder) value(v vm.Value) error {
 
 // object encodes o's record.
 func (e *encoder) object(o *vm.Object) ([]byte, error) {
+	return e.objectParts(e.refMap(o.Map()), o.Fields(), o.Payload())
+}
+
+// objectParts encodes an object record from its parts (import builds
+// records this way, without objects).
+func (e *encoder) objectParts(moid vm.OID, fields []vm.Value, payload any) ([]byte, error) {
 	e.buf.Reset()
-	m := o.Map()
 	enc := e.enc
 	enc.EncodeArrayLen(3)
-	enc.EncodeUint(uint64(e.refMap(m)))
-	enc.EncodeArrayLen(len(o.Fields()))
-	for _, f := range o.Fields() {
+	enc.EncodeUint(uint64(moid))
+	enc.EncodeArrayLen(len(fields))
+	for _, f := range fields {
 		if err := e.value(f); err != nil {
 			return nil, err
 		}
 	}
-	switch p := o.Payload().(type) {
+	switch p := payload.(type) {
 	case nil:
 		enc.EncodeNil()
 	case string:

@@ -3,6 +3,7 @@ package vm
 import (
 	"io"
 	"os"
+	"sync"
 )
 
 // Heap is told about every object the VM creates and every change to an
@@ -67,7 +68,8 @@ type VM struct {
 	prims    map[string]*Primitive
 	Stdout   io.Writer
 	maxDepth int
-	gen      uint64 // activation generation counter
+	mu       sync.Mutex // orders the transactions of sessions (session.go)
+	gen      uint64     // activation generation counter
 	txn      uint32 // current transaction number
 
 	Lobby, Nil, True, False *Object

@@ -1,0 +1,109 @@
+package image
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// Progress shows how far a long-running operation (snapshot, restore, gc,
+// export, import) has got, as one line on a terminal that is rewritten in
+// place: "snapshot: 1200 of 5000 records (24%)". A nil *Progress reports
+// nothing, so callers need not check.
+type Progress struct {
+	w     io.Writer
+	label string
+	unit  string
+	total int64
+	n     int64
+	last  time.Time
+	shown bool
+	every time.Duration
+}
+
+// NewProgress returns a reporter writing to w, or nil (report nothing)
+// unless w is a terminal: progress lines never reach files or pipes.
+func NewProgress(w io.Writer) *Progress {
+	if !isTerminal(w) {
+		return nil
+	}
+	return newProgress(w)
+}
+
+func newProgress(w io.Writer) *Progress {
+	return &Progress{w: w, every: 100 * time.Millisecond}
+}
+
+// isTerminal reports whether w is a character device other than /dev/null.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || f == nil {
+		return false
+	}
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	if null, err := os.Stat(os.DevNull); err == nil && os.SameFile(fi, null) {
+		return false
+	}
+	return true
+}
+
+// Start begins a phase: label names it, total is the amount of work (0 if
+// unknown) and unit what is counted ("records", "bytes").
+func (p *Progress) Start(label string, total int64, unit string) {
+	if p == nil {
+		return
+	}
+	p.label, p.total, p.unit, p.n = label, total, unit, 0
+	p.last = time.Time{}
+	p.show(false)
+}
+
+// Add records n more units of work done.
+func (p *Progress) Add(n int64) {
+	if p == nil {
+		return
+	}
+	p.n += n
+	p.show(false)
+}
+
+// Done ends the phase, leaving its final line on the terminal.
+func (p *Progress) Done() {
+	if p == nil || p.label == "" {
+		return
+	}
+	p.show(true)
+	fmt.Fprintln(p.w)
+	p.label, p.shown = "", false
+}
+
+// show rewrites the line, at most every p.every unless final.
+func (p *Progress) show(final bool) {
+	now := time.Now()
+	if !final && p.shown && now.Sub(p.last) < p.every {
+		return
+	}
+	p.last, p.shown = now, true
+	line := fmt.Sprintf("%s: %d %s", p.label, p.n, p.unit)
+	if p.total > 0 {
+		line = fmt.Sprintf("%s: %d of %d %s (%d%%)", p.label, p.n, p.total, p.unit, p.n*100/p.total)
+	}
+	// \r returns to the start of the line, ESC [K clears the rest
+	fmt.Fprintf(p.w, "\r%s\x1b[K", line)
+}
+
+// progressWriter counts the bytes written through it.
+type progressWriter struct {
+	w io.Writer
+	p *Progress
+}
+
+func (pw progressWriter) Write(b []byte) (int, error) {
+	n, err := pw.w.Write(b)
+	pw.p.Add(int64(n))
+	return n, err
+}
