@@ -162,7 +162,9 @@ func (c *conv) grammarError(err error, ch chunk, exprOnly bool) {
 		} else if t.Type != tEOF {
 			msg += " after a complete expression"
 		}
-		if h := hint(t); h != "" {
+		if h := hint(t); t.Type == tCaret && (strings.Contains(want, "slot list") || want == "'}'") {
+			msg += " (" + privacyHint("^", "public") + ")"
+		} else if h != "" {
 			msg += " (" + h + ")"
 		}
 		c.errorf(tokPos(t), "%s", msg)
@@ -212,6 +214,11 @@ func expected(msg string) string {
 		return words[0]
 	}
 	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+}
+
+// privacyHint explains a Self 2/3 privacy marker before a slot name.
+func privacyHint(marker, visibility string) string {
+	return fmt.Sprintf("'%s' before a slot name is a Self 2/3 privacy marker, which Self 4 no longer accepts: drop it, or say { 'Visibility: %s' ... }", marker, visibility)
 }
 
 // hint adds advice for tokens that are often misplaced.

@@ -237,6 +237,8 @@ func (l *slotLister) group(g *gAnnotGroup, category string) {
 // checkName reports a slot name that Self does not allow.
 func (c *conv) checkName(t lexer.Token, name string) bool {
 	switch {
+	case name == "_":
+		c.errorf(tokPos(t), "%s", privacyHint("_", "private"))
 	case strings.HasPrefix(name, "_"):
 		c.errorf(tokPos(t), "slot names cannot begin with '_' (that is for primitives): '%s'", name)
 	case isUpper(name[0]):

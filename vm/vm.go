@@ -70,7 +70,7 @@ type VM struct {
 	maxDepth int
 	mu       sync.Mutex // orders the transactions of sessions (session.go)
 	gen      uint64     // activation generation counter
-	txn      uint32 // current transaction number
+	txn      uint32     // current transaction number
 
 	Lobby, Nil, True, False *Object
 	// Traits holds the traits object of each built-in kind.
