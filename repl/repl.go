@@ -9,7 +9,7 @@
 // line ends such an entry and shows the error.
 //
 // Each entry is parsed as a small file named "<repl-N>" and its top-level
-// statements run one at a time with Thread.EvalStmt, the unit of work. The
+// statements run one at a time with Thread.EvalStmt, all in one transaction. The
 // value of the last statement is printed as its printString. Syntax errors
 // are shown with the offending line and a caret, runtime errors with their
 // position and backtrace; either way the loop goes on.
@@ -242,6 +242,11 @@ func (s *session) eval(src string) {
 	s.interrupted.Store(false)
 	s.evaluating.Store(true)
 	defer s.evaluating.Store(false)
+	// The whole entry, printing its value included, is one transaction:
+	// it commits, or it leaves no trace.
+	atomic := s.t.Atomic
+	s.t.Atomic = true
+	defer func() { s.t.Atomic = atomic }()
 	var last vm.Value
 	for _, st := range f.Stmts {
 		if s.interrupted.Load() {
@@ -252,11 +257,17 @@ func (s *session) eval(src string) {
 			last, err = s.t.EvalStmt(st, name)
 		}
 		if err != nil {
+			s.t.VM().Abort()
 			s.report(err, src)
 			return
 		}
 	}
 	str, err := PrintString(s.t, last)
+	if err == nil {
+		err = s.t.VM().Commit()
+	} else {
+		s.t.VM().Abort()
+	}
 	if err != nil {
 		s.report(err, src)
 		return
