@@ -9,6 +9,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 	"github.com/vmihailenco/msgpack/v5/msgpcode"
 
+	"batos/lang"
 	"batos/vm"
 )
 
@@ -97,10 +98,14 @@ func (e *encoder) objectParts(moid vm.OID, fields []vm.Value, payload any) ([]by
 	case []byte:
 		enc.EncodeBytes(p)
 	case *vm.Method:
-		enc.EncodeArrayLen(3)
+		enc.EncodeArrayLen(7)
 		enc.EncodeString(p.Sel)
 		enc.EncodeString(p.File)
 		enc.EncodeString(p.Source)
+		enc.EncodeString(p.Text)
+		enc.EncodeInt(int64(p.At.Line))
+		enc.EncodeInt(int64(p.At.Col))
+		enc.EncodeInt(int64(p.At.Offset))
 	default:
 		return nil, fmt.Errorf("cannot store a payload of type %T", p)
 	}
@@ -224,23 +229,7 @@ func (d *decoder) object(b []byte, kindOf func(mapOID vm.OID) (vm.Kind, error)) 
 		}
 		payload = bs
 	case vm.KMethod:
-		var n int
-		if n, err = d.dec.DecodeArrayLen(); err == nil && n == 3 {
-			var sel, file, src string
-			sel, _ = d.dec.DecodeString()
-			file, _ = d.dec.DecodeString()
-			src, err = d.dec.DecodeString()
-			if err == nil {
-				var m *vm.Method
-				m, err = vm.MethodFromSource(src, file)
-				if err == nil && m.Sel != sel {
-					err = fmt.Errorf("method source defines %q, record says %q", m.Sel, sel)
-				}
-				payload = m
-			}
-		} else if err == nil {
-			err = fmt.Errorf("bad method record")
-		}
+		payload, err = d.method()
 	default:
 		err = d.dec.DecodeNil()
 	}
@@ -295,4 +284,34 @@ func (d *decoder) mapRecord(b []byte, oid vm.OID) (*vm.Map, error) {
 		return nil, fmt.Errorf("bad map kind %d", kind)
 	}
 	return vm.RestoreMap(vm.Kind(kind), slots, ann, int(nfields), oid), nil
+}
+
+// method decodes a method payload: [selector, file, source, text, line,
+// col, offset]. The text as written and its position give back the
+// original file positions; the canonical source is the fallback.
+func (d *decoder) method() (*vm.Method, error) {
+	n, err := d.dec.DecodeArrayLen()
+	if err != nil {
+		return nil, err
+	}
+	if n != 7 {
+		return nil, fmt.Errorf("bad method record (%d fields)", n)
+	}
+	var sel, file, src, text string
+	var at [3]int64
+	for _, p := range []*string{&sel, &file, &src, &text} {
+		if *p, err = d.dec.DecodeString(); err != nil {
+			return nil, err
+		}
+	}
+	for i := range at {
+		if at[i], err = d.dec.DecodeInt64(); err != nil {
+			return nil, err
+		}
+	}
+	m, err := vm.MethodFromRecord(sel, file, src, text, lang.Pos{Line: int(at[0]), Col: int(at[1]), Offset: int(at[2])})
+	if err == nil && m.Sel != sel {
+		err = fmt.Errorf("method source defines %q, record says %q", m.Sel, sel)
+	}
+	return m, err
 }

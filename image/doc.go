@@ -30,7 +30,9 @@
 //	object: [mapOID, [field values], payload]
 //	        payload by the map's kind: nil | string | float64 |
 //	        bigint as decimal string | [values] (vector) | bin (byte vector) |
-//	        [selector, file, source] (method)
+//	        [selector, file, source, text, line, col, offset] (method:
+//	        the canonical source, and the text as written with where it
+//	        started, so positions survive a reload)
 //	map:    [kind, annotation, nfields, [slot...]]
 //	slot:   [name, slotKind, parent, field, constValue, category]
 //	value:  a msgpack integer for a small integer, or an 8-byte bin

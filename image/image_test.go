@@ -196,3 +196,21 @@ func TestSessions(t *testing.T) {
 		t.Errorf("after reopen counter = %s", got)
 	}
 }
+
+// TestMethodPositionsSurviveReload: a method read back from the image
+// reports the file:line:col it was written at.
+func TestMethodPositionsSurviveReload(t *testing.T) {
+	dir := t.TempDir()
+	img, th := open(t, dir, 0)
+	src := "lobby _AddSlots: (| f = (\n  1 + 2.\n  nil zork ) |)."
+	if _, err := th.EvalString("defs.self", src); err != nil {
+		t.Fatal(err)
+	}
+	img.Close()
+	img, th = open(t, dir, 0)
+	defer img.Close()
+	_, err := th.EvalString("call.self", "f")
+	if err == nil || !strings.HasPrefix(err.Error(), "defs.self:3:3: nil does not understand 'zork'") {
+		t.Errorf("err = %v", err)
+	}
+}

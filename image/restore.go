@@ -2,6 +2,7 @@ package image
 
 import (
 	"archive/tar"
+	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -128,13 +129,21 @@ func openSnapshot(file string) (*snapshotReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &snapshotReader{file: file, f: f, tr: tar.NewReader(f)}
+	br := bufio.NewReaderSize(f, 1<<16)
+	r := &snapshotReader{file: file, f: f, tr: tar.NewReader(br)}
+	// a snapshot starts with the manifest's tar header, which starts
+	// with its name
+	start, _ := br.Peek(len(manifestName) + 1)
+	if string(start) != manifestName+"\x00" {
+		f.Close()
+		return nil, fmt.Errorf("%s is not a batos snapshot", file)
+	}
 	hdr, err := r.tr.Next()
 	var b []byte
 	if err == nil && hdr.Name == manifestName && hdr.Size < 1<<20 {
 		b, err = io.ReadAll(r.tr)
 	}
-	if errors.Is(err, io.ErrUnexpectedEOF) {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		f.Close()
 		return nil, fmt.Errorf("snapshot %s is truncated", file)
 	}

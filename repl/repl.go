@@ -248,6 +248,7 @@ func (s *session) eval(src string) {
 	s.t.Atomic = true
 	defer func() { s.t.Atomic = atomic }()
 	var last vm.Value
+	s.t.VM().AddSource(name, src)
 	for _, st := range f.Stmts {
 		if s.interrupted.Load() {
 			// Ctrl-C came between two statements, where EvalStmt would

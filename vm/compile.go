@@ -419,7 +419,8 @@ func MethodBody(s *lang.Slot) *lang.Object {
 
 // NewMethod returns a method object for the slot declaration s.
 func (vm *VM) NewMethod(s *lang.Slot, body *lang.Object, file string) Value {
-	m := &Method{Sel: s.Name, Args: s.Args, Body: body, File: file, Source: lang.FormatSlot(s)}
+	m := &Method{Sel: s.Name, Args: s.Args, Body: body, File: file, Source: lang.FormatSlot(s),
+		Text: vm.slotText(s, file), At: s.Pos()}
 	return Ref(vm.alloc(vm.maps[KMethod], nil, m))
 }
 

@@ -36,6 +36,7 @@ func (t *Thread) EvalStmt(e lang.Expr, file string) (Value, error) {
 // EvalFile runs every statement of f in order, stopping at the first
 // error. It returns the value of the last statement.
 func (t *Thread) EvalFile(f *lang.File) (Value, error) {
+	t.vm.AddSource(f.Name, f.Src)
 	v := t.vm.NilValue()
 	for _, s := range f.Stmts {
 		var err error

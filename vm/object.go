@@ -205,8 +205,10 @@ type Method struct {
 	Sel    string
 	Args   []string
 	Body   *lang.Object
-	File   string // file the method was defined in
-	Source string // canonical source of the whole slot, for reflection
+	File   string   // file the method was defined in
+	Source string   // canonical source of the whole slot, for reflection
+	Text   string   // the slot as written, when known (kept for positions)
+	At     lang.Pos // where Text started in File
 	code   *Code
 }
 

@@ -68,9 +68,10 @@ type VM struct {
 	prims    map[string]*Primitive
 	Stdout   io.Writer
 	maxDepth int
-	mu       sync.Mutex // orders the transactions of sessions (session.go)
-	gen      uint64     // activation generation counter
-	txn      uint32     // current transaction number
+	mu       sync.Mutex        // orders the transactions of sessions (session.go)
+	gen      uint64            // activation generation counter
+	txn      uint32            // current transaction number
+	sources  map[string]string // file texts, for methods' original text (rebase.go)
 
 	Lobby, Nil, True, False *Object
 	// Traits holds the traits object of each built-in kind.

@@ -367,6 +367,7 @@ func (c *cli) exec(t *vm.Thread, f *lang.File) (last vm.Value, ok bool) {
 	}()
 
 	last = t.VM().NilValue()
+	t.VM().AddSource(f.Name, f.Src)
 	for _, st := range f.Stmts {
 		var err error
 		if pending.Load() {

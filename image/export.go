@@ -1,0 +1,298 @@
+package image
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"math/big"
+	"time"
+
+	"github.com/vmihailenco/msgpack/v5"
+
+	"batos/vm"
+)
+
+// ExportVersion is the version of the export format (see the package
+// documentation). It changes only when the meaning of the dump changes,
+// not with the on-disk format.
+const ExportVersion = 1
+
+const (
+	exportMagic = "batos-export"
+	exportEnd   = "batos-export-end"
+)
+
+// ExportHeader is the first value of an export stream.
+type ExportHeader struct {
+	Magic   string    `msgpack:"magic"`   // "batos-export"
+	Version int       `msgpack:"version"` // ExportVersion
+	Objects int       `msgpack:"objects"` // object records that follow the maps
+	Maps    int       `msgpack:"maps"`    // map records that follow the header
+	NextOID uint64    `msgpack:"next"`    // a lower bound for new identities
+	Created time.Time `msgpack:"created"`
+	Batos   string    `msgpack:"batos"` // the batos version that wrote it
+}
+
+// xval is a value in an export: ["i", integer] or ["r", id].
+type xval struct {
+	ref uint64 // 0: the integer n
+	n   int64
+}
+
+func (x xval) EncodeMsgpack(enc *msgpack.Encoder) error {
+	enc.EncodeArrayLen(2)
+	if x.ref != 0 {
+		enc.EncodeString("r")
+		return enc.EncodeUint(x.ref)
+	}
+	enc.EncodeString("i")
+	return enc.EncodeInt(x.n)
+}
+
+func (x *xval) DecodeMsgpack(dec *msgpack.Decoder) error {
+	if n, err := dec.DecodeArrayLen(); err != nil || n != 2 {
+		return fmt.Errorf("bad value (%v)", err)
+	}
+	tag, err := dec.DecodeString()
+	if err != nil {
+		return err
+	}
+	switch tag {
+	case "i":
+		x.ref = 0
+		x.n, err = dec.DecodeInt64()
+	case "r":
+		x.ref, err = dec.DecodeUint64()
+		if err == nil && x.ref == 0 {
+			err = fmt.Errorf("reference to id 0")
+		}
+	default:
+		err = fmt.Errorf("unknown value tag %q", tag)
+	}
+	return err
+}
+
+type exportSlot struct {
+	Name     string `msgpack:"name"`
+	Kind     string `msgpack:"kind"` // constant, assignable, assignment
+	Parent   bool   `msgpack:"parent,omitempty"`
+	Field    int    `msgpack:"field,omitempty"` // assignable, assignment: the field index
+	Value    *xval  `msgpack:"value,omitempty"` // constant: the value
+	Category string `msgpack:"category,omitempty"`
+}
+
+type exportMap struct {
+	ID         uint64       `msgpack:"map"`
+	Kind       string       `msgpack:"kind"` // object, string, vector, ...
+	Annotation string       `msgpack:"annotation,omitempty"`
+	Fields     int          `msgpack:"fields"`
+	Slots      []exportSlot `msgpack:"slots"`
+}
+
+type exportMethod struct {
+	Selector string `msgpack:"selector"`
+	File     string `msgpack:"file"`
+	Source   string `msgpack:"source"`
+}
+
+// exportObject carries the payload its map's kind calls for; a missing
+// one is the kind's zero value.
+type exportObject struct {
+	ID     uint64        `msgpack:"object"`
+	Map    uint64        `msgpack:"of"`
+	Fields []xval        `msgpack:"fields"`
+	String string        `msgpack:"string,omitempty"`
+	Float  float64       `msgpack:"float,omitempty"`
+	BigInt string        `msgpack:"bigint,omitempty"` // decimal
+	Vector []xval        `msgpack:"vector,omitempty"`
+	Bytes  []byte        `msgpack:"bytes,omitempty"`
+	Method *exportMethod `msgpack:"method,omitempty"`
+}
+
+type exportRoots struct {
+	Lobby      uint64            `msgpack:"lobby"`
+	Nil        uint64            `msgpack:"nil"`
+	True       uint64            `msgpack:"true"`
+	False      uint64            `msgpack:"false"`
+	Traits     uint64            `msgpack:"traits"`
+	KindTraits map[string]uint64 `msgpack:"kindTraits"` // by kind name
+	KindMaps   map[string]uint64 `msgpack:"kindMaps"`   // by kind name
+	PlainEmpty uint64            `msgpack:"plainEmpty"`
+}
+
+type exportTrailer struct {
+	End     string `msgpack:"end"` // "batos-export-end"
+	Records int    `msgpack:"records"`
+}
+
+// ExportOptions configure Export.
+type ExportOptions struct {
+	Batos    string    // the batos version, for the header
+	Progress *Progress // nil: no progress report
+}
+
+func toXval(v vm.Value) xval {
+	if v.IsInt() {
+		return xval{n: v.Int()}
+	}
+	return xval{ref: uint64(v.Obj().OID())}
+}
+
+func toXvals(vs []vm.Value) []xval {
+	out := make([]xval, len(vs))
+	for i, v := range vs {
+		out[i] = toXval(v)
+	}
+	return out
+}
+
+// Export writes the committed world to w as a portable, versioned msgpack
+// stream (see the package documentation). It reads one consistent
+// snapshot of the image.
+func (img *Image) Export(w io.Writer, opts ExportOptions) (ExportHeader, error) {
+	h := ExportHeader{Magic: exportMagic, Version: ExportVersion, NextOID: uint64(img.next),
+		Created: time.Now().UTC().Truncate(time.Second), Batos: opts.Batos}
+	if !img.hasRoot {
+		return h, fmt.Errorf("the image is empty: there is no world to export")
+	}
+	snap := img.db.NewSnapshot()
+	defer snap.Close()
+	if nb, ok, err := snapGet(snap, keyNext); err == nil && ok {
+		next, _ := binary.Uvarint(nb)
+		h.NextOID = next
+	}
+	it, err := snap.NewIter(nil)
+	if err != nil {
+		return h, err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		if k := it.Key(); len(k) == 9 && k[0] == 'o' {
+			h.Objects++
+		} else if len(k) == 9 && k[0] == 'm' {
+			h.Maps++
+		}
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	enc := msgpack.NewEncoder(bw)
+	if err := enc.Encode(&h); err != nil {
+		return h, err
+	}
+	p := opts.Progress
+	p.Start("export", int64(h.Objects+h.Maps), "records")
+	defer p.Done()
+
+	kinds := map[vm.OID]vm.Kind{}
+	ghost := func(oid vm.OID) *vm.Object { return vm.NewGhost(oid, nil) }
+	d := newDecoder(ghost)
+	// maps ('m') sort before objects ('o'), as the stream wants them
+	for ok := it.SeekGE([]byte{'m'}); ok && it.Key()[0] == 'm'; ok = it.Next() {
+		oid := vm.OID(binary.BigEndian.Uint64(it.Key()[1:]))
+		m, err := d.mapRecord(it.Value(), oid)
+		if err != nil {
+			return h, fmt.Errorf("map %d: %w", oid, err)
+		}
+		kinds[oid] = m.Kind()
+		xm := exportMap{ID: uint64(oid), Kind: m.Kind().String(), Annotation: m.Annotation, Fields: m.NumFields()}
+		for _, s := range m.Slots() {
+			xs := exportSlot{Name: s.Name, Kind: s.Kind.String(), Parent: s.Parent, Category: s.Category}
+			if s.Kind == vm.SlotConst {
+				v := toXval(s.Const)
+				xs.Value = &v
+			} else {
+				xs.Field = s.Field
+			}
+			xm.Slots = append(xm.Slots, xs)
+		}
+		if err := enc.Encode(&xm); err != nil {
+			return h, err
+		}
+		p.Add(1)
+	}
+	kindOf := func(moid vm.OID) (vm.Kind, error) {
+		k, ok := kinds[moid]
+		if !ok {
+			return 0, fmt.Errorf("its map %d is missing", moid)
+		}
+		return k, nil
+	}
+	for ok := it.SeekGE([]byte{'o'}); ok && it.Key()[0] == 'o'; ok = it.Next() {
+		oid := vm.OID(binary.BigEndian.Uint64(it.Key()[1:]))
+		moid, fields, payload, err := d.object(it.Value(), kindOf)
+		if err != nil {
+			return h, fmt.Errorf("object %d: %w", oid, err)
+		}
+		xo := exportObject{ID: uint64(oid), Map: uint64(moid), Fields: toXvals(fields)}
+		if err := xo.setPayload(payload); err != nil {
+			return h, fmt.Errorf("object %d: %w", oid, err)
+		}
+		if err := enc.Encode(&xo); err != nil {
+			return h, err
+		}
+		p.Add(1)
+	}
+	if err := it.Error(); err != nil {
+		return h, err
+	}
+	roots, err := exportRootsOf(snap)
+	if err != nil {
+		return h, err
+	}
+	if err := enc.Encode(roots); err != nil {
+		return h, err
+	}
+	if err := enc.Encode(&exportTrailer{End: exportEnd, Records: h.Objects + h.Maps}); err != nil {
+		return h, err
+	}
+	return h, bw.Flush()
+}
+
+func (xo *exportObject) setPayload(payload any) error {
+	switch p := payload.(type) {
+	case nil:
+	case string:
+		xo.String = p
+	case float64:
+		xo.Float = p
+	case *big.Int:
+		xo.BigInt = p.String()
+	case *vm.Method:
+		xo.Method = &exportMethod{Selector: p.Sel, File: p.File, Source: p.Source}
+	case []vm.Value:
+		xo.Vector = toXvals(p)
+	case []byte:
+		xo.Bytes = p
+	default:
+		return fmt.Errorf("cannot export a payload of type %T", p)
+	}
+	return nil
+}
+
+func exportRootsOf(snap interface {
+	Get([]byte) ([]byte, io.Closer, error)
+}) (*exportRoots, error) {
+	v, closer, err := snap.Get(keyRoots)
+	if err != nil {
+		return nil, fmt.Errorf("roots: %w", err)
+	}
+	var ids []uint64
+	err = decodeRoots(v, &ids)
+	closer.Close()
+	k := int(vm.KForeign + 1)
+	if err != nil || len(ids) != 5+2*k+1 {
+		return nil, fmt.Errorf("bad roots record (%v)", err)
+	}
+	r := &exportRoots{Lobby: ids[0], Nil: ids[1], True: ids[2], False: ids[3], Traits: ids[4],
+		KindTraits: map[string]uint64{}, KindMaps: map[string]uint64{}, PlainEmpty: ids[5+2*k]}
+	for i := 0; i < k; i++ {
+		name := vm.Kind(i).String()
+		if id := ids[5+i]; id != 0 {
+			r.KindTraits[name] = id
+		}
+		if id := ids[5+k+i]; id != 0 {
+			r.KindMaps[name] = id
+		}
+	}
+	return r, nil
+}

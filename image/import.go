@@ -1,0 +1,396 @@
+package image
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/vmihailenco/msgpack/v5"
+
+	"batos/vm"
+)
+
+// ExportFile writes an export of the committed world to path (through a
+// temporary file renamed into place).
+func (img *Image) ExportFile(path string, opts ExportOptions) (ExportHeader, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return ExportHeader{}, fmt.Errorf("export %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // after the rename, a no-op
+	h, err := img.Export(f, opts)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		return h, fmt.Errorf("export %s: %w", path, err)
+	}
+	return h, nil
+}
+
+// ImportOptions configure Import.
+type ImportOptions struct {
+	Progress *Progress // nil: no progress report
+}
+
+// ImportFile builds a new image in dir from the export in file.
+func ImportFile(file, dir string, opts ImportOptions) (ExportHeader, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return ExportHeader{}, err
+	}
+	defer f.Close()
+	h, err := Import(f, dir, opts)
+	if err != nil {
+		return h, fmt.Errorf("import %s: %w", file, err)
+	}
+	return h, nil
+}
+
+// Import builds a new image in dir, which must not exist or be empty,
+// from an export stream. Everything is validated (kinds, layouts,
+// references, method sources) and the result checked before it is moved
+// into dir, so a failed import leaves nothing behind.
+func Import(r io.Reader, dir string, opts ImportOptions) (ExportHeader, error) {
+	var h ExportHeader
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return h, fmt.Errorf("image %s is not empty: import needs a new or empty directory", dir)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return h, err
+	}
+	dec := msgpack.NewDecoder(bufio.NewReaderSize(r, 1<<16))
+	if err := dec.Decode(&h); err != nil || h.Magic != exportMagic {
+		return h, fmt.Errorf("not a batos export")
+	}
+	if h.Version < 1 || h.Version > ExportVersion {
+		return h, fmt.Errorf("export format version %d; this batos reads versions 1 to %d", h.Version, ExportVersion)
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return h, err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".import-*")
+	if err != nil {
+		return h, err
+	}
+	defer os.RemoveAll(tmp) // after the rename, a no-op
+	img, err := Open(Options{Dir: tmp})
+	if err != nil {
+		return h, err
+	}
+	im := &importer{db: img.db, dec: dec, h: h, p: opts.Progress,
+		maps: map[uint64]mapInfo{}, objects: map[uint64]bool{}, pending: map[uint64]bool{}}
+	im.enc = newEncoder()
+	im.enc.refObj = func(o *vm.Object) vm.OID { return o.OID() }
+	err = im.run()
+	if cerr := img.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return h, err
+	}
+	img, err = Open(Options{Dir: tmp})
+	if err != nil {
+		return h, fmt.Errorf("the imported image does not open: %w", err)
+	}
+	problems := img.Check()
+	img.Close()
+	if len(problems) > 0 {
+		return h, fmt.Errorf("the imported image has %d problem(s), the first: %s", len(problems), problems[0])
+	}
+	os.Remove(dir) // an empty directory (a non-empty one was refused)
+	if err := os.Rename(tmp, dir); err != nil {
+		return h, err
+	}
+	return h, syncDir(parent)
+}
+
+type mapInfo struct {
+	kind    vm.Kind
+	nfields int
+}
+
+type importer struct {
+	db      *pebble.DB
+	dec     *msgpack.Decoder
+	enc     *encoder
+	h       ExportHeader
+	p       *Progress
+	batch   *pebble.Batch
+	maps    map[uint64]mapInfo
+	objects map[uint64]bool
+	pending map[uint64]bool // referenced objects not defined yet
+	maxID   uint64
+}
+
+func (im *importer) decode(what string, v any) error {
+	if err := im.dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("the export is truncated (in %s)", what)
+		}
+		return fmt.Errorf("%s: %v", what, err)
+	}
+	return nil
+}
+
+func (im *importer) set(key, val []byte) error {
+	if err := im.batch.Set(key, val, nil); err != nil {
+		return err
+	}
+	if im.batch.Len() > 4<<20 {
+		if err := im.batch.Commit(pebble.NoSync); err != nil {
+			return err
+		}
+		im.batch.Close()
+		im.batch = im.db.NewBatch()
+	}
+	im.p.Add(1)
+	return nil
+}
+
+func (im *importer) newID(id uint64, what string) error {
+	if id == 0 {
+		return fmt.Errorf("%s has id 0", what)
+	}
+	if _, dup := im.maps[id]; dup || im.objects[id] {
+		return fmt.Errorf("id %d is defined twice", id)
+	}
+	im.maxID = max(im.maxID, id)
+	return nil
+}
+
+func (im *importer) value(x xval) vm.Value {
+	if x.ref == 0 {
+		return vm.Int(x.n)
+	}
+	if !im.objects[x.ref] {
+		im.pending[x.ref] = true
+	}
+	return vm.Ref(vm.NewGhost(vm.OID(x.ref), nil))
+}
+
+func (im *importer) values(xs []xval) []vm.Value {
+	out := make([]vm.Value, len(xs))
+	for i, x := range xs {
+		out[i] = im.value(x)
+	}
+	return out
+}
+
+func kindNamed(name string) (vm.Kind, bool) {
+	for k := vm.KPlain; k <= vm.KForeign; k++ {
+		if k.String() == name {
+			return k, true
+		}
+	}
+	return 0, false
+}
+
+func (im *importer) run() error {
+	im.batch = im.db.NewBatch()
+	defer func() { im.batch.Close() }()
+	im.p.Start("import", int64(im.h.Maps+im.h.Objects), "records")
+	defer im.p.Done()
+	for i := 0; i < im.h.Maps; i++ {
+		if err := im.mapRecord(); err != nil {
+			return err
+		}
+	}
+	for i := 0; i < im.h.Objects; i++ {
+		if err := im.object(); err != nil {
+			return err
+		}
+	}
+	for id := range im.pending {
+		if !im.objects[id] {
+			return fmt.Errorf("a reference to object %d, which the export does not define", id)
+		}
+	}
+	var xr exportRoots
+	if err := im.decode("the roots", &xr); err != nil {
+		return err
+	}
+	ids, err := im.roots(&xr)
+	if err != nil {
+		return err
+	}
+	var end exportTrailer
+	if err := im.decode("the end marker", &end); err != nil {
+		return err
+	}
+	if end.End != exportEnd || end.Records != im.h.Maps+im.h.Objects {
+		return fmt.Errorf("bad end marker: the export is damaged")
+	}
+	rb, err := msgpack.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	next := max(im.h.NextOID, im.maxID+1)
+	cb, err := msgpack.Marshal([]int64{1, time.Now().UnixNano(), int64(im.h.Maps + im.h.Objects)})
+	if err != nil {
+		return err
+	}
+	b := im.batch
+	b.Set(keyRoots, rb, nil)
+	b.Set(keyNext, binary.AppendUvarint(nil, next), nil)
+	b.Set(keyCommit, cb, nil)
+	b.Set(keyFormat, binary.AppendUvarint(nil, FormatVersion), nil)
+	return b.Commit(pebble.Sync)
+}
+
+func (im *importer) mapRecord() error {
+	var xm exportMap
+	if err := im.decode("a map", &xm); err != nil {
+		return err
+	}
+	what := fmt.Sprintf("map %d", xm.ID)
+	if err := im.newID(xm.ID, what); err != nil {
+		return err
+	}
+	kind, ok := kindNamed(xm.Kind)
+	if !ok {
+		return fmt.Errorf("%s: unknown kind %q", what, xm.Kind)
+	}
+	if xm.Fields < 0 {
+		return fmt.Errorf("%s: %d fields", what, xm.Fields)
+	}
+	slots := make([]vm.Slot, len(xm.Slots))
+	for i, xs := range xm.Slots {
+		s := vm.Slot{Name: xs.Name, Parent: xs.Parent, Category: xs.Category}
+		switch xs.Kind {
+		case "constant":
+			s.Kind = vm.SlotConst
+			if xs.Value == nil {
+				return fmt.Errorf("%s: constant slot %q has no value", what, xs.Name)
+			}
+			s.Const = im.value(*xs.Value)
+		case "assignable", "assignment":
+			s.Kind = vm.SlotData
+			if xs.Kind == "assignment" {
+				s.Kind = vm.SlotSetter
+			}
+			if xs.Field < 0 || xs.Field >= xm.Fields {
+				return fmt.Errorf("%s: slot %q has field %d of %d", what, xs.Name, xs.Field, xm.Fields)
+			}
+			s.Field = xs.Field
+		default:
+			return fmt.Errorf("%s: slot %q has unknown kind %q", what, xs.Name, xs.Kind)
+		}
+		slots[i] = s
+	}
+	m := vm.RestoreMap(kind, slots, xm.Annotation, xm.Fields, vm.OID(xm.ID))
+	rec, err := im.enc.mapRecord(m)
+	if err != nil {
+		return fmt.Errorf("%s: %v", what, err)
+	}
+	im.maps[xm.ID] = mapInfo{kind, xm.Fields}
+	return im.set(mapKey(vm.OID(xm.ID)), rec)
+}
+
+func (im *importer) object() error {
+	var xo exportObject
+	if err := im.decode("an object", &xo); err != nil {
+		return err
+	}
+	what := fmt.Sprintf("object %d", xo.ID)
+	if err := im.newID(xo.ID, what); err != nil {
+		return err
+	}
+	mi, ok := im.maps[xo.Map]
+	if !ok {
+		return fmt.Errorf("%s: its map %d is not defined", what, xo.Map)
+	}
+	if len(xo.Fields) != mi.nfields {
+		return fmt.Errorf("%s has %d fields, its map %d has %d", what, len(xo.Fields), xo.Map, mi.nfields)
+	}
+	im.objects[xo.ID] = true
+	fields := im.values(xo.Fields)
+	var payload any
+	switch mi.kind {
+	case vm.KString:
+		payload = xo.String
+	case vm.KFloat:
+		payload = xo.Float
+	case vm.KBig:
+		b, ok := new(big.Int).SetString(xo.BigInt, 10)
+		if !ok {
+			return fmt.Errorf("%s: bad big integer %q", what, xo.BigInt)
+		}
+		payload = b
+	case vm.KVector:
+		payload = im.values(xo.Vector)
+	case vm.KBytes:
+		payload = append([]byte{}, xo.Bytes...)
+	case vm.KMethod:
+		if xo.Method == nil {
+			return fmt.Errorf("%s: a method without source", what)
+		}
+		m, err := vm.MethodFromSource(xo.Method.Source, xo.Method.File)
+		if err != nil {
+			return fmt.Errorf("%s: method source: %v", what, err)
+		}
+		if m.Sel != xo.Method.Selector {
+			return fmt.Errorf("%s: method source defines %q, the export says %q", what, m.Sel, xo.Method.Selector)
+		}
+		payload = m
+	}
+	rec, err := im.enc.objectParts(vm.OID(xo.Map), fields, payload)
+	if err != nil {
+		return fmt.Errorf("%s: %v", what, err)
+	}
+	return im.set(objKey(vm.OID(xo.ID)), rec)
+}
+
+// roots checks the roots and lays them out as the roots record.
+func (im *importer) roots(xr *exportRoots) ([]uint64, error) {
+	k := int(vm.KForeign + 1)
+	ids := make([]uint64, 5+2*k+1)
+	copy(ids, []uint64{xr.Lobby, xr.Nil, xr.True, xr.False, xr.Traits})
+	for name, id := range xr.KindTraits {
+		kd, ok := kindNamed(name)
+		if !ok {
+			return nil, fmt.Errorf("roots: unknown kind %q", name)
+		}
+		ids[5+int(kd)] = id
+	}
+	for name, id := range xr.KindMaps {
+		kd, ok := kindNamed(name)
+		if !ok {
+			return nil, fmt.Errorf("roots: unknown kind %q", name)
+		}
+		ids[5+k+int(kd)] = id
+	}
+	ids[5+2*k] = xr.PlainEmpty
+	for i, id := range ids {
+		isMap := i >= 5+k
+		switch {
+		case id == 0 && (i < 5 || i == 5+2*k):
+			return nil, fmt.Errorf("roots: a required root is missing")
+		case id == 0:
+		case isMap && !im.hasMap(id):
+			return nil, fmt.Errorf("roots: map %d is not defined", id)
+		case !isMap && !im.objects[id]:
+			return nil, fmt.Errorf("roots: object %d is not defined", id)
+		}
+	}
+	return ids, nil
+}
+
+func (im *importer) hasMap(id uint64) bool {
+	_, ok := im.maps[id]
+	return ok
+}
