@@ -48,19 +48,15 @@ func TestResume(t *testing.T) {
 
 	img, th = open(t, dir, 0)
 	defer img.Close()
-	for src, want := range map[string]string{
-		"counter n":                          "2",
-		"counter bump. counter n":            "3",
-		"log printString":                    "'vector(\\'one\\', 2.5)'",
-		"big":                                "265252859812191058636308480000000",
-		"(3 + 4) printString":                "'7'",
-		"dictionary copy at: 1 Put: 2; size": "",
+	for _, c := range [][2]string{
+		{"counter n", "2"},
+		{"counter bump. counter n", "3"},
+		{"log printString", "'vector(\\'one\\', 2.5)'"},
+		{"big", "265252859812191058636308480000000"},
+		{"(3 + 4) printString", "'7'"},
 	} {
-		if want == "" {
-			continue
-		}
-		if got := eval(t, th, src); got != want {
-			t.Errorf("%s = %s, want %s", src, got, want)
+		if got := eval(t, th, c[0]); got != c[1] {
+			t.Errorf("%s = %s, want %s", c[0], got, c[1])
 		}
 	}
 }
@@ -210,7 +206,7 @@ func TestMethodPositionsSurviveReload(t *testing.T) {
 	img, th = open(t, dir, 0)
 	defer img.Close()
 	_, err := th.EvalString("call.self", "f")
-	if err == nil || !strings.HasPrefix(err.Error(), "defs.self:3:3: nil does not understand 'zork'") {
+	if err == nil || !strings.HasPrefix(err.Error(), "defs.self:3:7: nil does not understand 'zork'") {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -88,6 +88,7 @@ const (
 // `parent.sel` (and then Resend is true too). For resends Recv is nil.
 type Send struct {
 	Span
+	SelPos   Pos // where the selector (its first keyword) starts
 	Recv     Expr
 	Kind     SendKind
 	Sel      string

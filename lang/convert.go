@@ -171,7 +171,7 @@ func (c *conv) kwSend(g *gKwSend, recv Expr) Expr {
 	if recv != nil {
 		start = recv.Pos()
 	}
-	s := &Send{Span: Span{start, args[len(args)-1].End()}, Recv: recv, Kind: Keyword, Sel: sel, Args: args}
+	s := &Send{Span: Span{start, args[len(args)-1].End()}, SelPos: tokPos(g.First), Recv: recv, Kind: Keyword, Sel: sel, Args: args}
 	resend(s, g.Deleg)
 	return s
 }
@@ -221,7 +221,7 @@ func (c *conv) binary(g *gBinary) Expr {
 		if e != nil {
 			start = e.Pos()
 		}
-		s := &Send{Span: Span{start, arg.End()}, Recv: e, Kind: Binary, Sel: op, Args: []Expr{arg}}
+		s := &Send{Span: Span{start, arg.End()}, SelPos: tokPos(*opTok), Recv: e, Kind: Binary, Sel: op, Args: []Expr{arg}}
 		resend(s, t.Deleg)
 		e = s
 	}
@@ -269,7 +269,7 @@ func (c *conv) unary(g *gUnary) Expr {
 		if g.Deleg != nil {
 			span.Start = tokPos(*g.Deleg)
 		}
-		s := &Send{Span: span, Kind: Unary, Sel: first.Value}
+		s := &Send{Span: span, SelPos: tokPos(first), Kind: Unary, Sel: first.Value}
 		resend(s, g.Deleg)
 		e = s
 	}
@@ -287,7 +287,7 @@ func (c *conv) unarySend(recv Expr, t lexer.Token) Expr {
 		c.errorf(tokPos(t), "message names must begin with a lowercase letter or '_': '%s'", t.Value)
 		return nil
 	}
-	return &Send{Span: Span{recv.Pos(), c.tokEnd(t)}, Recv: recv, Kind: Unary, Sel: t.Value}
+	return &Send{Span: Span{recv.Pos(), c.tokEnd(t)}, SelPos: tokPos(t), Recv: recv, Kind: Unary, Sel: t.Value}
 }
 
 func (c *conv) primary(g *gPrimary) Expr {

@@ -56,18 +56,18 @@ var transcripts = []struct {
 	// Runtime errors: the lines that come from the library are matched
 	// loosely, as the library changes.
 	{"runtime error then go on", "lobby _AddSlots: (| f = ( 3 zork ) |).\nf\n10\n", "lobby\n10\n",
-		`re:\A<repl-1>:1:27: 3 does not understand 'zork'\n` +
+		`re:\A<repl-1>:1:29: 3 does not understand 'zork'\n` +
 			`(  stdlib/.*\n)*` +
-			`  <repl-1>:1:27 in f\n` +
+			`  <repl-1>:1:29 in f\n` +
 			`  <repl-2>:1:1 in <top level>\n\z`},
 	{"statements before an error ran", "1 printLine. 2 zork. 3 printLine\n", "1\n",
-		`re:\A<repl-1>:1:14: 2 does not understand 'zork'\n` +
+		`re:\A<repl-1>:1:16: 2 does not understand 'zork'\n` +
 			`(  stdlib/.*\n)*` +
-			`  <repl-1>:1:14 in <top level>\n\z`},
+			`  <repl-1>:1:16 in <top level>\n\z`},
 	{"error inside the library", "(vector copySize: 2) at: 5\n4\n", "4\n",
-		`re:\A\S+:\d+:\d+: .*at: 5.*\n(  stdlib/.*\n)+  <repl-1>:1:1 in <top level>\n\z`},
+		`re:\A\S+:\d+:\d+: .*at: 5.*\n(  stdlib/.*\n)+  <repl-1>:1:22 in <top level>\n\z`},
 	{"step budget", ":steps\n[ true ] whileTrue: [ 3 ]\n11\n", "11\n",
-		"<repl-1>:1:1: step budget of 5000 exhausted (infinite loop?)\n  <repl-1>:1:1 in <top level>\n"},
+		"<repl-1>:1:10: step budget of 5000 exhausted (infinite loop?)\n  <repl-1>:1:10 in <top level>\n"},
 	{"unfinished at end of input", "[ 1\n", "",
 		"<repl-1>:1:4: expected ']' to close block opened at 1:1, found end of input\n[ 1\n   ^\n"},
 	{"output line is ended before the result", "'abc' print\n", "abc\n'abc'\n", ""},

@@ -59,7 +59,7 @@ func (c *compiler) fallbackWith(n *lang.Send, recv evalFn) evalFn {
 	for i, a := range n.Args {
 		args[i] = c.expr(a)
 	}
-	return sendN(recv, args, &sendSite{sel: n.Sel, file: c.file, pos: n.Pos()})
+	return sendN(recv, args, &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)})
 }
 
 // constFn returns a closure that yields v.
@@ -126,7 +126,7 @@ func (c *compiler) inlineWhile(n *lang.Send) evalFn {
 	if n.Sel == "whileFalse:" || n.Sel == "whileFalse" {
 		want, stop = stop, want
 	}
-	site := &sendSite{sel: n.Sel, file: c.file, pos: n.Pos()}
+	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
 	return func(fr *Frame) Value {
 		t := fr.t
 		for {
@@ -170,7 +170,7 @@ func (c *compiler) inlineTo(n *lang.Send) evalFn {
 	}
 	var rv Value
 	fb := c.fallbackWith(n, func(*Frame) Value { return rv })
-	site := &sendSite{sel: n.Sel, file: c.file, pos: n.Pos()}
+	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
 	return func(fr *Frame) Value {
 		r := recv(fr)
 		l := lim(fr)
@@ -219,7 +219,7 @@ func (c *compiler) inlineTimes(n *lang.Send) evalFn {
 	recv := c.expr(n.Recv)
 	var rv Value
 	fb := c.fallbackWith(n, func(*Frame) Value { return rv })
-	site := &sendSite{sel: n.Sel, file: c.file, pos: n.Pos()}
+	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
 	return func(fr *Frame) Value {
 		r := recv(fr)
 		if !r.IsInt() {

@@ -34,7 +34,7 @@ func (c *compiler) send(n *lang.Send) evalFn {
 	for i, a := range n.Args {
 		args[i] = c.expr(a)
 	}
-	site := &sendSite{sel: n.Sel, file: c.file, pos: n.Pos()}
+	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
 	if n.Kind == lang.Binary {
 		if f := intFast(n.Sel, recv, args[0], site); f != nil {
 			return f
@@ -154,7 +154,7 @@ func (c *compiler) resend(n *lang.Send) evalFn {
 	for i, a := range n.Args {
 		args[i] = c.expr(a)
 	}
-	site := &sendSite{sel: n.Sel, file: c.file, pos: n.Pos()}
+	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
 	delegate := n.Delegate
 	return func(fr *Frame) Value {
 		t := fr.t
@@ -228,4 +228,13 @@ func (c *compiler) resend(n *lang.Send) evalFn {
 		t.pop(cf)
 		return v
 	}
+}
+
+// selPos is where a send is reported: at its selector, so `3 foo` points
+// at foo.
+func selPos(n *lang.Send) lang.Pos {
+	if n.SelPos.IsValid() {
+		return n.SelPos
+	}
+	return n.Pos()
 }

@@ -61,7 +61,7 @@ func (c *compiler) primitive(n *lang.Send) evalFn {
 	for i, a := range argNodes {
 		args[i] = c.expr(a)
 	}
-	site := &sendSite{sel: name, file: c.file, pos: n.Pos()}
+	site := &sendSite{sel: name, file: c.file, pos: selPos(n)}
 	fn := p.Fn
 	return func(fr *Frame) Value {
 		r := recv(fr)

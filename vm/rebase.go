@@ -89,6 +89,7 @@ func rebase(n lang.Node, at lang.Pos) {
 			walk(x.X)
 		case *lang.Send:
 			span(&x.Span)
+			fix(&x.SelPos)
 			if x.Recv != nil {
 				walk(x.Recv)
 			}

@@ -77,7 +77,7 @@ func TestUndefinedSelectorHook(t *testing.T) {
 	if e.Kind != "undefinedSelector" || !strings.Contains(e.Msg, "3 does not understand 'frobnicate:'") {
 		t.Errorf("got %s %q", e.Kind, e.Msg)
 	}
-	if e.Pos.Line != 1 || e.Pos.Col != 1 {
+	if e.Pos.Line != 1 || e.Pos.Col != 3 { // at the selector
 		t.Errorf("position %v", e.Pos)
 	}
 	// The hook is one overridable method: an object can answer any message.
@@ -104,12 +104,12 @@ func TestBacktrace(t *testing.T) {
 	_, err = th.EvalStmt(f.Stmts[1], "bt.self")
 	e := err.(*vm.Error)
 	bt := e.Backtrace()
-	for _, want := range []string{"bt.self:1:35 in inner", "bt.self:1:56 in outer", "bt.self:2:1 in <top level>"} {
+	for _, want := range []string{"bt.self:1:39 in inner", "bt.self:1:56 in outer", "bt.self:2:1 in <top level>"} {
 		if !strings.Contains(bt, want) {
 			t.Errorf("backtrace lacks %q:\n%s", want, bt)
 		}
 	}
-	if e.Error() != "bt.self:1:35: nil does not understand 'foo'" {
+	if e.Error() != "bt.self:1:39: nil does not understand 'foo'" {
 		t.Errorf("error %q", e.Error())
 	}
 }

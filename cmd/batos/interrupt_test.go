@@ -51,7 +51,8 @@ func TestInterruptRun(t *testing.T) {
 	}()
 	var errs bytes.Buffer
 	code := make(chan int)
-	go func() { code <- run([]string{"run", script}, strings.NewReader(""), out, &errs) }()
+	img := filepath.Join(filepath.Dir(script), "img")
+	go func() { code <- run([]string{"--image", img, "run", script}, strings.NewReader(""), out, &errs) }()
 	select {
 	case c := <-code:
 		if c != exitRuntime {
@@ -64,7 +65,7 @@ func TestInterruptRun(t *testing.T) {
 		t.Errorf("stdout = %q", got)
 	}
 	e := errs.String()
-	if !strings.Contains(e, "loop.self:1:30: interrupted\n") || !strings.Contains(e, "loop.self:3:1 in <top level>\n") {
+	if !strings.Contains(e, "loop.self:1:39: interrupted\n") || !strings.Contains(e, "loop.self:3:1 in <top level>\n") {
 		t.Errorf("stderr = %q, want the interrupted error and its backtrace", e)
 	}
 }
