@@ -39,4 +39,57 @@
 //	        holding the OID of an object
 //
 // Methods are stored as their source and recompiled on first use.
+//
+// # Snapshots (snapshot format version 1)
+//
+// Snapshot packs a Pebble checkpoint of the image (consistent, and taken
+// while the image is open: the REPL's :snapshot) into one tar file:
+//
+//	batos-snapshot.json   the manifest, always the first entry (JSON):
+//	                      {"magic": "batos-snapshot", "version": 1,
+//	                       "image_format": FormatVersion, "objects": N,
+//	                       "maps": N, "created": RFC 3339, "batos": version,
+//	                       "files": N, "bytes": N, "sha256": hex}
+//	image/NAME            the checkpoint's files, sorted by name
+//
+// sha256 covers every data entry in order: its tar name, a zero byte, its
+// size as 8 bytes big-endian, its contents. Restore verifies the whole file
+// against the manifest before writing anything, unpacks it next to the
+// target, opens and checks it, then renames it into place. It refuses an
+// image in use (its Pebble LOCK is held), a non-empty directory that holds
+// no image, and without force any non-empty directory. A snapshot is tied to the image format; export moves worlds
+// across formats.
+//
+// # Garbage collection
+//
+// GC marks from the roots record through object fields, vector payloads,
+// object maps and map constants, and deletes the unmarked object and map
+// records in one batch. It runs only on an image no world is using, and
+// removes nothing from an image with dangling references.
+//
+// # Export (export format version 1)
+//
+// Export writes a portable, versioned dump that does not depend on the
+// key layout or record format above: a stream of msgpack values, each a
+// map with string keys (unknown keys are ignored, so later versions may
+// add some):
+//
+//	header  {magic: "batos-export", version: 1, objects, maps, next,
+//	         created, batos}
+//	maps    {map: id, kind: "object"|"string"|"vector"|..., annotation,
+//	         fields: n, slots: [{name, kind: "constant"|"assignable"|
+//	         "assignment", parent, field, value, category}]}  (maps times)
+//	objects {object: id, of: map id, fields: [value], and by the map's kind
+//	         string | float | bigint (decimal) | vector: [value] | bytes |
+//	         method: {selector, file, source, text, line, col, offset}}
+//	         (objects times)
+//	roots   {lobby, nil, true, false, traits, plainEmpty: id,
+//	         kindTraits, kindMaps: {kind name: id}}
+//	end     {end: "batos-export-end", records: maps + objects}
+//
+// A value is ["i", integer] or ["r", id]. Ids name objects and maps (one
+// space); import keeps them as OIDs. Import builds a new image in an empty
+// directory, validating every record and reference, and checks it before
+// moving it into place. Kind and slot-kind names are those of vm.Kind and
+// vm.SlotKind.
 package image

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"sort"
 	"time"
 
 	"github.com/vmihailenco/msgpack/v5"
@@ -90,10 +91,16 @@ type exportMap struct {
 	Slots      []exportSlot `msgpack:"slots"`
 }
 
+// exportMethod is a method: its canonical source, and the text as
+// written with where it started in its file (for positions), if known.
 type exportMethod struct {
 	Selector string `msgpack:"selector"`
 	File     string `msgpack:"file"`
 	Source   string `msgpack:"source"`
+	Text     string `msgpack:"text,omitempty"`
+	Line     int    `msgpack:"line,omitempty"`
+	Col      int    `msgpack:"col,omitempty"`
+	Offset   int    `msgpack:"offset,omitempty"`
 }
 
 // exportObject carries the payload its map's kind calls for; a missing
@@ -103,7 +110,7 @@ type exportObject struct {
 	Map    uint64        `msgpack:"of"`
 	Fields []xval        `msgpack:"fields"`
 	String string        `msgpack:"string,omitempty"`
-	Float  float64       `msgpack:"float,omitempty"`
+	Float  *float64      `msgpack:"float,omitempty"`  // a pointer: -0.0 is kept
 	BigInt string        `msgpack:"bigint,omitempty"` // decimal
 	Vector []xval        `msgpack:"vector,omitempty"`
 	Bytes  []byte        `msgpack:"bytes,omitempty"`
@@ -111,14 +118,35 @@ type exportObject struct {
 }
 
 type exportRoots struct {
-	Lobby      uint64            `msgpack:"lobby"`
-	Nil        uint64            `msgpack:"nil"`
-	True       uint64            `msgpack:"true"`
-	False      uint64            `msgpack:"false"`
-	Traits     uint64            `msgpack:"traits"`
-	KindTraits map[string]uint64 `msgpack:"kindTraits"` // by kind name
-	KindMaps   map[string]uint64 `msgpack:"kindMaps"`   // by kind name
-	PlainEmpty uint64            `msgpack:"plainEmpty"`
+	Lobby      uint64  `msgpack:"lobby"`
+	Nil        uint64  `msgpack:"nil"`
+	True       uint64  `msgpack:"true"`
+	False      uint64  `msgpack:"false"`
+	Traits     uint64  `msgpack:"traits"`
+	KindTraits kindIDs `msgpack:"kindTraits"` // by kind name
+	KindMaps   kindIDs `msgpack:"kindMaps"`   // by kind name
+	PlainEmpty uint64  `msgpack:"plainEmpty"`
+}
+
+// kindIDs maps kind names to ids; it is written in key order.
+type kindIDs map[string]uint64
+
+func (k kindIDs) EncodeMsgpack(enc *msgpack.Encoder) error {
+	names := make([]string, 0, len(k))
+	for n := range k {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if err := enc.EncodeMapLen(len(names)); err != nil {
+		return err
+	}
+	for _, n := range names {
+		enc.EncodeString(n)
+		if err := enc.EncodeUint(k[n]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type exportTrailer struct {
@@ -254,11 +282,12 @@ func (xo *exportObject) setPayload(payload any) error {
 	case string:
 		xo.String = p
 	case float64:
-		xo.Float = p
+		xo.Float = &p
 	case *big.Int:
 		xo.BigInt = p.String()
 	case *vm.Method:
-		xo.Method = &exportMethod{Selector: p.Sel, File: p.File, Source: p.Source}
+		xo.Method = &exportMethod{Selector: p.Sel, File: p.File, Source: p.Source,
+			Text: p.Text, Line: p.At.Line, Col: p.At.Col, Offset: p.At.Offset}
 	case []vm.Value:
 		xo.Vector = toXvals(p)
 	case []byte:
@@ -284,7 +313,7 @@ func exportRootsOf(snap interface {
 		return nil, fmt.Errorf("bad roots record (%v)", err)
 	}
 	r := &exportRoots{Lobby: ids[0], Nil: ids[1], True: ids[2], False: ids[3], Traits: ids[4],
-		KindTraits: map[string]uint64{}, KindMaps: map[string]uint64{}, PlainEmpty: ids[5+2*k]}
+		KindTraits: kindIDs{}, KindMaps: kindIDs{}, PlainEmpty: ids[5+2*k]}
 	for i := 0; i < k; i++ {
 		name := vm.Kind(i).String()
 		if id := ids[5+i]; id != 0 {

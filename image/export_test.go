@@ -10,6 +10,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"batos/image"
+	"batos/vm"
 )
 
 // exportBody returns an export without its header (which holds the time).
@@ -28,6 +29,9 @@ func TestExportImport(t *testing.T) {
 	dir := filepath.Join(tmp, "img")
 	img, th := open(t, dir, 0)
 	toolsSetup(t, th)
+	if _, err := th.EvalString("defs.self", "lobby _AddSlots: (| f = (\n  1 + 2.\n  nil zork ) |)."); err != nil {
+		t.Fatal(err)
+	}
 	file := filepath.Join(tmp, "world.export")
 	h, err := img.ExportFile(file, image.ExportOptions{Batos: "test"})
 	if err != nil {
@@ -51,7 +55,7 @@ func TestExportImport(t *testing.T) {
 	}
 	st2, _ := img2.Stats()
 	img2.Close()
-	if st2.Objects != st.Objects || st2.Maps != st.Maps || st2.NextOID < st.NextOID {
+	if st2.Objects != st.Objects || st2.Maps != st.Maps || st2.NextOID != vm.OID(h.NextOID) {
 		t.Errorf("imported stats %+v, original %+v", st2, st)
 	}
 	first, _ := os.ReadFile(file)
@@ -69,6 +73,15 @@ func TestExportImport(t *testing.T) {
 	}
 	if p := img3.Check(); len(p) != 0 {
 		t.Errorf("check: %v", p)
+	}
+	// methods keep the text they were written in and its position: an
+	// error in one reads the same as in the original image
+	_, err = th3.EvalString("call.self", "f")
+	img4, th4 := open(t, dir, 0)
+	defer img4.Close()
+	_, want := th4.EvalString("call.self", "f")
+	if err == nil || want == nil || err.Error() != want.Error() || !strings.HasPrefix(err.Error(), "defs.self:3:") {
+		t.Errorf("error in a method after import:\n%v\nin the original image:\n%v", err, want)
 	}
 }
 

@@ -200,7 +200,9 @@ func (img *Image) mark(snap *pebble.Snapshot, objects, maps map[vm.OID]bool, p *
 		kinds[moid] = m.Kind()
 		return m.Kind(), nil
 	}
+	examined := int64(0)
 	for len(objWork) > 0 || len(mapWork) > 0 {
+		examined++
 		refs = refs[:0]
 		var what string
 		if n := len(mapWork); n > 0 {
@@ -233,6 +235,7 @@ func (img *Image) mark(snap *pebble.Snapshot, objects, maps map[vm.OID]bool, p *
 		}
 		p.Add(1)
 	}
+	p.Add(int64(len(objects)+len(maps)) - examined) // the rest are garbage
 	return nil
 }
 

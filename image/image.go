@@ -47,6 +47,7 @@ type Image struct {
 	menc    *encoder // maps
 	dec     *decoder
 	roots   *vm.Roots
+	failed  error // set by a failed batch commit: no more writes or loads
 }
 
 // Open opens the image in opts.Dir, creating an empty one if the
@@ -270,6 +271,9 @@ func (img *Image) mapFor(oid vm.OID) (*vm.Map, error) {
 
 // Load implements vm.Loader: it reads a ghost's record.
 func (img *Image) Load(o *vm.Object) error {
+	if img.failed != nil {
+		return img.failed
+	}
 	b, ok, err := img.get(objKey(o.OID()))
 	if err != nil {
 		return err
@@ -359,6 +363,9 @@ func (img *Image) Commit(v *vm.VM) error {
 		img.undo.Clear()
 		return nil
 	}
+	if img.failed != nil {
+		ferr = img.failed
+	}
 	written := 0
 	for len(work) > 0 && ferr == nil {
 		o := work[len(work)-1]
@@ -382,11 +389,12 @@ func (img *Image) Commit(v *vm.VM) error {
 		ferr = img.writeMeta(batch, v, written)
 	}
 	if ferr == nil {
+		img.checkBatch(batch) // invariants.go; a no-op without -tags invariants
 		sync := pebble.Sync
 		if img.opts.NoSync {
 			sync = pebble.NoSync
 		}
-		ferr = batch.Commit(sync)
+		ferr = img.commitBatch(batch, sync)
 	}
 	if ferr != nil {
 		for _, o := range newObjs {
@@ -409,6 +417,24 @@ func (img *Image) Commit(v *vm.VM) error {
 	img.undo.Clear()
 	img.evict(v)
 	return nil
+}
+
+// commitBatch commits b. Pebble reports a failed log write or sync
+// through Logger.Fatalf (quietLogger panics) after applying the batch to
+// its memtable, where reads in this process would see it, and its commit
+// pipeline is unusable afterwards; so the first failure is returned as the
+// commit's error and the image then refuses writes and loads until it is
+// reopened (faults_test.go).
+func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+		if err != nil {
+			img.failed = fmt.Errorf("the image cannot be used after a failed commit (%v): reopen it", err)
+		}
+	}()
+	return b.Commit(opts)
 }
 
 func (img *Image) writeMeta(b *pebble.Batch, v *vm.VM, written int) error {

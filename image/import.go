@@ -14,6 +14,7 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/vmihailenco/msgpack/v5"
 
+	"batos/lang"
 	"batos/vm"
 )
 
@@ -324,7 +325,11 @@ func (im *importer) object() error {
 	case vm.KString:
 		payload = xo.String
 	case vm.KFloat:
-		payload = xo.Float
+		var f float64
+		if xo.Float != nil {
+			f = *xo.Float
+		}
+		payload = f
 	case vm.KBig:
 		b, ok := new(big.Int).SetString(xo.BigInt, 10)
 		if !ok {
@@ -339,7 +344,8 @@ func (im *importer) object() error {
 		if xo.Method == nil {
 			return fmt.Errorf("%s: a method without source", what)
 		}
-		m, err := vm.MethodFromSource(xo.Method.Source, xo.Method.File)
+		xm := xo.Method
+		m, err := vm.MethodFromRecord(xm.Selector, xm.File, xm.Source, xm.Text, lang.Pos{Line: xm.Line, Col: xm.Col, Offset: xm.Offset})
 		if err != nil {
 			return fmt.Errorf("%s: method source: %v", what, err)
 		}

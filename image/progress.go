@@ -9,17 +9,21 @@ import (
 
 // Progress shows how far a long-running operation (snapshot, restore, gc,
 // export, import) has got, as one line on a terminal that is rewritten in
-// place: "snapshot: 1200 of 5000 records (24%)". A nil *Progress reports
-// nothing, so callers need not check.
+// place: "snapshot: 1200 of 5000 records (24%)". The line appears only
+// once a phase has run for a moment, and is cleared when it ends (the
+// caller then prints its summary). A nil *Progress reports nothing, so
+// callers need not check.
 type Progress struct {
 	w     io.Writer
 	label string
 	unit  string
 	total int64
 	n     int64
+	start time.Time
 	last  time.Time
 	shown bool
-	every time.Duration
+	delay time.Duration // before the first line
+	every time.Duration // between lines
 }
 
 // NewProgress returns a reporter writing to w, or nil (report nothing)
@@ -32,7 +36,7 @@ func NewProgress(w io.Writer) *Progress {
 }
 
 func newProgress(w io.Writer) *Progress {
-	return &Progress{w: w, every: 100 * time.Millisecond}
+	return &Progress{w: w, delay: 300 * time.Millisecond, every: 100 * time.Millisecond}
 }
 
 // isTerminal reports whether w is a character device other than /dev/null.
@@ -58,8 +62,8 @@ func (p *Progress) Start(label string, total int64, unit string) {
 		return
 	}
 	p.label, p.total, p.unit, p.n = label, total, unit, 0
-	p.last = time.Time{}
-	p.show(false)
+	p.start, p.shown = time.Now(), false
+	p.show()
 }
 
 // Add records n more units of work done.
@@ -68,23 +72,25 @@ func (p *Progress) Add(n int64) {
 		return
 	}
 	p.n += n
-	p.show(false)
+	p.show()
 }
 
-// Done ends the phase, leaving its final line on the terminal.
+// Done ends the phase, clearing its line.
 func (p *Progress) Done() {
-	if p == nil || p.label == "" {
+	if p == nil {
 		return
 	}
-	p.show(true)
-	fmt.Fprintln(p.w)
+	if p.shown {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
 	p.label, p.shown = "", false
 }
 
-// show rewrites the line, at most every p.every unless final.
-func (p *Progress) show(final bool) {
+// show rewrites the line, at most every p.every, and only once the phase
+// has run for p.delay.
+func (p *Progress) show() {
 	now := time.Now()
-	if !final && p.shown && now.Sub(p.last) < p.every {
+	if now.Sub(p.start) < p.delay || p.shown && now.Sub(p.last) < p.every {
 		return
 	}
 	p.last, p.shown = now, true

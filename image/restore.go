@@ -18,7 +18,7 @@ import (
 
 // RestoreOptions configure Restore.
 type RestoreOptions struct {
-	Force    bool      // replace a non-empty directory (never a live image)
+	Force    bool      // replace an existing image (never a live one, nor a non-image directory)
 	Progress *Progress // nil: no progress report
 }
 
@@ -98,7 +98,22 @@ func restoreTarget(dir string, force bool) error {
 	if len(entries) > 0 && !force {
 		return fmt.Errorf("image %s is not empty (use --force to replace it)", dir)
 	}
+	if len(entries) > 0 && !looksLikeImage(entries) {
+		return fmt.Errorf("%s is not empty and holds no image: not replacing it, even with --force", dir)
+	}
 	return nil
+}
+
+// looksLikeImage reports whether a directory's entries are those of a
+// Pebble store (a LOCK file and a MANIFEST), so that --force never
+// replaces some other directory.
+func looksLikeImage(entries []os.DirEntry) bool {
+	lock, manifest := false, false
+	for _, e := range entries {
+		lock = lock || e.Name() == "LOCK"
+		manifest = manifest || strings.HasPrefix(e.Name(), "MANIFEST-")
+	}
+	return lock && manifest
 }
 
 // live reports whether dir holds an image some process has open: its

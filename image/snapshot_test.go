@@ -19,6 +19,7 @@ const toolsWorld = `lobby _AddSlots: (|
 	words <- vector copy.
 	big <- 0.
 	ratio <- 0.
+	negZero <- 0.
 	raw <- nil |)`
 
 // toolsQueries are what the world answers after toolsSetup, in order.
@@ -27,6 +28,7 @@ var toolsQueries = [][2]string{
 	{"words printString", `'vector(\'one\', \'two\')'`},
 	{"big", "1267650600228229401496703205376"},
 	{"ratio", "2.5"},
+	{"1 / negZero", "-Inf"},
 	{"(raw at: 1) + (raw size * 100)", "407"},
 	{"counter bump. counter n", "3"},
 }
@@ -34,7 +36,7 @@ var toolsQueries = [][2]string{
 func toolsSetup(t *testing.T, th *vm.Thread) {
 	t.Helper()
 	eval(t, th, toolsWorld)
-	eval(t, th, `counter bump. counter bump. words add: 'one'. words add: 'two'. big: 2 ** 100. ratio: 5 / 2.0. 0`)
+	eval(t, th, `counter bump. counter bump. words add: 'one'. words add: 'two'. big: 2 ** 100. ratio: 5 / 2.0. negZero: (0 - 1.0) * 0.0. 0`)
 	eval(t, th, `raw: (byteVector copySize: 4). raw at: 1 Put: 7. 0`)
 }
 
@@ -91,6 +93,17 @@ func TestSnapshotRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	toolsVerify(t, dir) // the bumps made after the snapshot are gone
+
+	// --force replaces images, not any directory
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
+	_, err = image.Restore(snap, other, image.RestoreOptions{Force: true})
+	if err == nil || !strings.Contains(err.Error(), "holds no image") {
+		t.Errorf("forced restore over a directory of notes: %v", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(other, "notes.txt")); err != nil || string(b) != "mine" {
+		t.Errorf("the notes are gone: %q, %v", b, err)
+	}
 	entries, _ := os.ReadDir(filepath.Dir(dir))
 	if len(entries) != 1 {
 		t.Errorf("restore left files behind: %v", entries)

@@ -39,6 +39,13 @@ const usage = `usage:
   batos fmt [-w] [FILE...]         print canonical source (-w: rewrite the files;
                                    files with comments need -drop-comments)
   batos image info|check           describe or verify the image
+  batos image snapshot FILE        save a consistent snapshot of the image in FILE
+  batos image restore FILE [--into DIR] [--force]
+                                   make the image (or DIR) the one saved in FILE;
+                                   --force replaces an existing image
+  batos image gc [--dry-run]       remove the objects nothing can reach
+  batos image export FILE          dump the world portably (versioned msgpack)
+  batos image import FILE          build a new (empty) image from an export
   batos version                    print the version
   batos help                       print this help
 
@@ -63,6 +70,7 @@ type cli struct {
 	maxSteps int64
 	maxDepth int
 	imageDir string
+	img      *image.Image // the open image (nil with --memory), for :snapshot
 	memory   bool
 	atomic   bool
 	cache    int
@@ -221,6 +229,7 @@ func (c *cli) boot(scriptArgs []string) (*vm.Thread, func(), error) {
 			return nil, nil, fmt.Errorf("cannot start: %w", err)
 		}
 		closer = func() { img.Close() }
+		c.img = img
 	}
 	t.SetMaxSteps(c.maxSteps)
 	v := t.VM()
@@ -249,7 +258,11 @@ func (c *cli) repl() error {
 		return err
 	}
 	defer closer()
-	return repl.Run(t, c.stdin, c.stdout, repl.Options{Stderr: c.stderr})
+	return repl.Run(t, c.stdin, c.stdout, repl.Options{
+		Stderr:      c.stderr,
+		Commands:    map[string]func(string) error{"snapshot": c.snapshotCommand},
+		CommandHelp: map[string]string{"snapshot": "FILE  save a snapshot of the image in FILE"},
+	})
 }
 
 // eval implements -e: it runs every statement of text and prints the

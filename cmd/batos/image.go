@@ -1,66 +1,174 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"batos/image"
 )
 
-// imageCmd implements `batos image info|check`.
+const imageCommands = "info, check, snapshot, restore, gc, export, import"
+
+// imageCmd implements `batos image info|check|snapshot|restore|gc|export|import`.
 func (c *cli) imageCmd(args []string) error {
 	if len(args) == 0 {
-		return usagef("image: which command? (info, check)")
+		return usagef("image: which command? (%s)", imageCommands)
 	}
 	sub, args := args[0], args[1:]
 	fs := c.newFlags("image " + sub)
 	c.vmFlags(fs)
-	if err := c.parse(fs, args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("image %s: unexpected argument %q", sub, fs.Arg(0))
-	}
+	var into string
+	var force, dryRun bool
+	nargs := 0 // the positional arguments sub takes
 	switch sub {
 	case "info", "check":
+	case "snapshot", "export", "import":
+		nargs = 1
+	case "restore":
+		nargs = 1
+		fs.StringVar(&into, "into", "", "the directory to restore into (default: the image)")
+		fs.BoolVar(&force, "force", false, "replace an existing image")
+	case "gc":
+		fs.BoolVar(&dryRun, "dry-run", false, "only count the unreachable records")
 	default:
-		return usagef("image: unknown command %q (info, check)", sub)
+		return usagef("image: unknown command %q (%s)", sub, imageCommands)
 	}
+	// flags may come before or after the file
+	var pos []string
+	for {
+		if err := c.parse(fs, args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) > nargs {
+		return usagef("image %s: unexpected argument %q", sub, pos[nargs])
+	}
+	if len(pos) < nargs {
+		return usagef("image %s: no file given", sub)
+	}
+	progress := image.NewProgress(c.stderr)
+	switch sub {
+	case "restore":
+		if into == "" {
+			into = c.imageDir
+		}
+		m, err := image.Restore(pos[0], into, image.RestoreOptions{Force: force, Progress: progress})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "restored %s into %s: %d objects, %d maps (snapshot of %s)\n",
+			pos[0], into, m.Objects, m.Maps, m.Created.Local().Format(time.RFC3339))
+		return nil
+	case "import":
+		h, err := image.ImportFile(pos[0], c.imageDir, image.ImportOptions{Progress: progress})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "imported %d objects and %d maps from %s into %s\n", h.Objects, h.Maps, pos[0], c.imageDir)
+		return nil
+	}
+
 	if _, err := os.Stat(c.imageDir); err != nil {
 		return fmt.Errorf("image %s: %w", c.imageDir, err)
 	}
 	img, err := image.Open(image.Options{Dir: c.imageDir})
 	if err != nil {
+		if sub == "snapshot" && strings.Contains(err.Error(), "in use") {
+			return fmt.Errorf("%v (to snapshot a running image, type :snapshot FILE in its REPL)", err)
+		}
 		return err
 	}
 	defer img.Close()
 	switch sub {
 	case "info":
-		st, err := img.Stats()
+		return c.imageInfo(img)
+	case "check":
+		return c.imageCheck(img)
+	case "snapshot":
+		m, err := img.SnapshotFile(pos[0], image.SnapshotOptions{Batos: versionString(), Progress: progress})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(c.stdout, "image:          %s\n", c.imageDir)
-		fmt.Fprintf(c.stdout, "format version: %d\n", st.Format)
-		fmt.Fprintf(c.stdout, "objects:        %d\n", st.Objects)
-		fmt.Fprintf(c.stdout, "maps:           %d\n", st.Maps)
-		fmt.Fprintf(c.stdout, "size:           %d bytes of records\n", st.Bytes)
-		fmt.Fprintf(c.stdout, "commits:        %d\n", st.Commits)
-		if !st.Last.IsZero() {
-			fmt.Fprintf(c.stdout, "last commit:    %s\n", st.Last.UTC().Format(time.RFC3339))
-		}
+		c.snapshotDone(pos[0], m)
 		return nil
-	default:
-		problems := img.Check()
-		for _, p := range problems {
-			fmt.Fprintln(c.stderr, p)
+	case "export":
+		h, err := img.ExportFile(pos[0], image.ExportOptions{Batos: versionString(), Progress: progress})
+		if err != nil {
+			return err
 		}
-		if len(problems) > 0 {
-			fmt.Fprintf(c.stderr, "image %s: %d problem(s)\n", c.imageDir, len(problems))
-			return exitError(exitRuntime)
+		fmt.Fprintf(c.stdout, "exported %d objects and %d maps to %s\n", h.Objects, h.Maps, pos[0])
+		return nil
+	default: // gc
+		st, err := img.GC(dryRun, progress)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(c.stdout, "image %s: ok\n", c.imageDir)
+		if dryRun {
+			fmt.Fprintf(c.stdout, "image %s: %d of %d objects and %d of %d maps are unreachable (%d bytes); dry run: nothing removed\n",
+				c.imageDir, st.DeadObjects, st.Objects, st.DeadMaps, st.Maps, st.DeadBytes)
+		} else {
+			fmt.Fprintf(c.stdout, "image %s: removed %d unreachable objects and %d maps (%d bytes); %d objects and %d maps remain\n",
+				c.imageDir, st.DeadObjects, st.DeadMaps, st.DeadBytes, st.Objects-st.DeadObjects, st.Maps-st.DeadMaps)
+		}
 		return nil
 	}
+}
+
+func (c *cli) snapshotDone(file string, m image.Manifest) {
+	fmt.Fprintf(c.stdout, "snapshot %s: %d objects, %d maps, %d bytes\n", file, m.Objects, m.Maps, m.Bytes)
+}
+
+func (c *cli) imageInfo(img *image.Image) error {
+	st, err := img.Stats()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "image:          %s\n", c.imageDir)
+	fmt.Fprintf(c.stdout, "format version: %d\n", st.Format)
+	fmt.Fprintf(c.stdout, "objects:        %d\n", st.Objects)
+	fmt.Fprintf(c.stdout, "maps:           %d\n", st.Maps)
+	fmt.Fprintf(c.stdout, "size:           %d bytes of records\n", st.Bytes)
+	fmt.Fprintf(c.stdout, "commits:        %d\n", st.Commits)
+	if !st.Last.IsZero() {
+		fmt.Fprintf(c.stdout, "last commit:    %s\n", st.Last.UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
+func (c *cli) imageCheck(img *image.Image) error {
+	problems := img.Check()
+	for _, p := range problems {
+		fmt.Fprintln(c.stderr, p)
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(c.stderr, "image %s: %d problem(s)\n", c.imageDir, len(problems))
+		return exitError(exitRuntime)
+	}
+	fmt.Fprintf(c.stdout, "image %s: ok\n", c.imageDir)
+	return nil
+}
+
+// snapshotCommand is the REPL's :snapshot FILE: a snapshot of the image
+// the REPL is running on, taken between two statements.
+func (c *cli) snapshotCommand(args string) error {
+	if c.img == nil {
+		return errors.New("there is no image to snapshot: this world is in memory (--memory)")
+	}
+	if args == "" {
+		return errors.New("usage: :snapshot FILE")
+	}
+	m, err := c.img.SnapshotFile(args, image.SnapshotOptions{Batos: versionString(), Progress: image.NewProgress(c.stderr)})
+	if err != nil {
+		return err
+	}
+	c.snapshotDone(args, m)
+	return nil
 }
