@@ -93,7 +93,7 @@ func (img *Image) GC(dryRun bool, p *Progress) (GCStats, error) {
 		}
 		p.Add(1)
 	}
-	if err := b.Commit(pebble.Sync); err != nil {
+	if err := img.commitBatch(b, pebble.Sync); err != nil {
 		return st, err
 	}
 	for _, k := range dead {

@@ -99,7 +99,7 @@ type quietLogger struct{}
 func (quietLogger) Infof(string, ...any)  {}
 func (quietLogger) Errorf(string, ...any) {}
 func (quietLogger) Fatalf(format string, args ...any) {
-	panic(fmt.Sprintf("pebble: "+format, args...))
+	panic(fmt.Sprintf(format, args...))
 }
 
 func (img *Image) get(key []byte) ([]byte, bool, error) {
@@ -425,13 +425,20 @@ func (img *Image) Commit(v *vm.VM) error {
 // pipeline is unusable afterwards; so the first failure is returned as the
 // commit's error and the image then refuses writes and loads until it is
 // reopened (faults_test.go).
-func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) (err error) {
+func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) error {
+	err := commitBatch(b, opts)
+	if err != nil {
+		img.failed = fmt.Errorf("the image cannot be used after a failed commit (%v): reopen it", err)
+	}
+	return err
+}
+
+// commitBatch commits b, turning Pebble's fatal commit error (a panic from
+// quietLogger.Fatalf) into an error.
+func commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
-		}
-		if err != nil {
-			img.failed = fmt.Errorf("the image cannot be used after a failed commit (%v): reopen it", err)
 		}
 	}()
 	return b.Commit(opts)

@@ -153,7 +153,7 @@ func (im *importer) set(key, val []byte) error {
 		return err
 	}
 	if im.batch.Len() > 4<<20 {
-		if err := im.batch.Commit(pebble.NoSync); err != nil {
+		if err := commitBatch(im.batch, pebble.NoSync); err != nil {
 			return err
 		}
 		im.batch.Close()
@@ -250,7 +250,7 @@ func (im *importer) run() error {
 	b.Set(keyNext, binary.AppendUvarint(nil, next), nil)
 	b.Set(keyCommit, cb, nil)
 	b.Set(keyFormat, binary.AppendUvarint(nil, FormatVersion), nil)
-	return b.Commit(pebble.Sync)
+	return commitBatch(b, pebble.Sync)
 }
 
 func (im *importer) mapRecord() error {
