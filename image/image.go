@@ -529,7 +529,9 @@ func (img *Image) evict(v *vm.VM) {
 	for _, o := range img.loaded[:n] {
 		switch {
 		case o.IsGhost():
-		case keep[o] || v.Changed(o):
+		case keep[o] || v.Changed(o) || o.Map().Kind() == vm.KMethod:
+			// roots, objects the running transaction changed, and code
+			// (recompiling an evicted method costs more than it frees)
 			kept = append(kept, o)
 		default:
 			v.Evict(o, img)
