@@ -71,7 +71,7 @@ func (img *Image) Check() []string {
 		b, _, _ := img.get(objKey(oid))
 		refs = refs[:0]
 		d := newDecoder(collect)
-		moid, fields, _, err := d.object(b, func(moid vm.OID) (vm.Kind, error) {
+		moid, fields, payload, err := d.object(b, func(moid vm.OID) (vm.Kind, error) {
 			if !maps[moid] {
 				return 0, fmt.Errorf("its map %d is missing", moid)
 			}
@@ -80,6 +80,20 @@ func (img *Image) Check() []string {
 		if err != nil {
 			add("object %d: %v", oid, err)
 			continue
+		}
+		if ref, ok := payload.(vm.BlobRef); ok {
+			if size, chunks, err := img.blobMeta(ref.Hash); err != nil {
+				add("object %d: %v", oid, err)
+			} else if size != ref.Size {
+				add("object %d: blob %x is %d bytes, the object says %d", oid, ref.Hash[:6], size, ref.Size)
+			} else {
+				for _, c := range chunks {
+					if _, ok, _ := img.get(chunkKey(c)); !ok {
+						add("object %d: blob %x has lost chunk %x", oid, ref.Hash[:6], c[:6])
+						break
+					}
+				}
+			}
 		}
 		if len(fields) != mapNFields[moid] {
 			add("object %d has %d fields but its map %d has %d", oid, len(fields), moid, mapNFields[moid])
@@ -95,7 +109,7 @@ func (img *Image) Check() []string {
 	if err := decodeRoots(rb, &ids); err != nil {
 		add("roots: %v", err)
 	}
-	k := int(vm.KForeign + 1)
+	k := vm.NumKinds
 	for i, id := range ids {
 		if id == 0 {
 			continue

@@ -97,6 +97,10 @@ func (e *encoder) objectParts(moid vm.OID, fields []vm.Value, payload any) ([]by
 		}
 	case []byte:
 		enc.EncodeBytes(p)
+	case vm.BlobRef:
+		enc.EncodeArrayLen(2)
+		enc.EncodeBytes(p.Hash[:])
+		enc.EncodeInt(p.Size)
 	case *vm.Method:
 		enc.EncodeArrayLen(7)
 		enc.EncodeString(p.Sel)
@@ -230,6 +234,8 @@ func (d *decoder) object(b []byte, kindOf func(mapOID vm.OID) (vm.Kind, error)) 
 		payload = bs
 	case vm.KMethod:
 		payload, err = d.method()
+	case vm.KBlob:
+		payload, err = d.blob()
 	default:
 		err = d.dec.DecodeNil()
 	}
@@ -280,7 +286,7 @@ func (d *decoder) mapRecord(b []byte, oid vm.OID) (*vm.Map, error) {
 			return nil, fmt.Errorf("slot %q: bad kind or field", s.Name)
 		}
 	}
-	if kind > uint64(vm.KForeign) {
+	if kind >= uint64(vm.NumKinds) {
 		return nil, fmt.Errorf("bad map kind %d", kind)
 	}
 	return vm.RestoreMap(vm.Kind(kind), slots, ann, int(nfields), oid), nil
@@ -314,4 +320,19 @@ func (d *decoder) method() (*vm.Method, error) {
 		err = fmt.Errorf("method source defines %q, record says %q", m.Sel, sel)
 	}
 	return m, err
+}
+
+// blob decodes a blob payload: [sha256, size].
+func (d *decoder) blob() (vm.BlobRef, error) {
+	var ref vm.BlobRef
+	if n, err := d.dec.DecodeArrayLen(); err != nil || n != 2 {
+		return ref, fmt.Errorf("bad blob record (%v)", err)
+	}
+	h, err := d.dec.DecodeBytes()
+	if err != nil || len(h) != 32 {
+		return ref, fmt.Errorf("bad blob hash (%v)", err)
+	}
+	copy(ref.Hash[:], h)
+	ref.Size, err = d.dec.DecodeInt64()
+	return ref, err
 }

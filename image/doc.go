@@ -32,7 +32,8 @@
 //	        bigint as decimal string | [values] (vector) | bin (byte vector) |
 //	        [selector, file, source, text, line, col, offset] (method:
 //	        the canonical source, and the text as written with where it
-//	        started, so positions survive a reload)
+//	        started, so positions survive a reload) |
+//	        [sha256, size] (blob; see blob.go for blob and chunk records)
 //	map:    [kind, annotation, nfields, [slot...]]
 //	slot:   [name, slotKind, parent, field, constValue, category]
 //	value:  a msgpack integer for a small integer, or an 8-byte bin

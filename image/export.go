@@ -292,6 +292,8 @@ func (xo *exportObject) setPayload(payload any) error {
 		xo.Vector = toXvals(p)
 	case []byte:
 		xo.Bytes = p
+	case vm.BlobRef:
+		return fmt.Errorf("it refers to %v: export does not carry blobs yet (use batos image snapshot)", p)
 	default:
 		return fmt.Errorf("cannot export a payload of type %T", p)
 	}
@@ -308,7 +310,7 @@ func exportRootsOf(snap interface {
 	var ids []uint64
 	err = decodeRoots(v, &ids)
 	closer.Close()
-	k := int(vm.KForeign + 1)
+	k := vm.NumKinds
 	if err != nil || len(ids) != 5+2*k+1 {
 		return nil, fmt.Errorf("bad roots record (%v)", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/cockroachdb/pebble/v2"
+	"github.com/vmihailenco/msgpack/v5"
 
 	"batos/vm"
 )
@@ -14,6 +15,7 @@ import (
 type GCStats struct {
 	Objects, Maps         int   // records before the collection
 	DeadObjects, DeadMaps int   // unreachable records (removed unless a dry run)
+	DeadBlobs, DeadChunks int   // unreferenced blobs and blob chunks
 	DeadBytes             int64 // their size, keys included
 }
 
@@ -62,7 +64,8 @@ func (img *Image) GC(dryRun bool, p *Progress) (GCStats, error) {
 	}
 	st.Objects, st.Maps = len(objects), len(maps)
 
-	if err := img.mark(snap, objects, maps, p); err != nil {
+	blobs := map[[32]byte]bool{}
+	if err := img.mark(snap, objects, maps, blobs, p); err != nil {
 		return st, fmt.Errorf("gc: %w (the image is damaged: see batos image check; nothing was removed)", err)
 	}
 	var dead [][]byte
@@ -80,6 +83,11 @@ func (img *Image) GC(dryRun bool, p *Progress) (GCStats, error) {
 			dead = append(dead, mapKey(oid))
 		}
 	}
+	deadBlobs, err := img.deadBlobs(snap, blobs, &st)
+	if err != nil {
+		return st, fmt.Errorf("gc: %w (nothing was removed)", err)
+	}
+	dead = append(dead, deadBlobs...)
 	if dryRun || len(dead) == 0 {
 		return st, nil
 	}
@@ -102,7 +110,7 @@ func (img *Image) GC(dryRun bool, p *Progress) (GCStats, error) {
 		delete(img.maps, oid)
 	}
 	// reclaim the space now rather than at some later compaction
-	if err := img.db.Compact(context.Background(), []byte{'m'}, []byte{'p'}, false); err != nil {
+	if err := img.db.Compact(context.Background(), []byte{'B'}, []byte{'p'}, false); err != nil {
 		return st, fmt.Errorf("gc: records removed, but compacting failed: %w", err)
 	}
 	return st, nil
@@ -110,7 +118,7 @@ func (img *Image) GC(dryRun bool, p *Progress) (GCStats, error) {
 
 // mark sets objects[oid] and maps[oid] for every record reachable from
 // the roots. A reference to a missing record is an error.
-func (img *Image) mark(snap *pebble.Snapshot, objects, maps map[vm.OID]bool, p *Progress) error {
+func (img *Image) mark(snap *pebble.Snapshot, objects, maps map[vm.OID]bool, blobs map[[32]byte]bool, p *Progress) error {
 	p.Start("gc: marking", int64(len(objects)+len(maps)), "records")
 	defer p.Done()
 	rb, ok, err := snapGet(snap, keyRoots)
@@ -121,7 +129,7 @@ func (img *Image) mark(snap *pebble.Snapshot, objects, maps map[vm.OID]bool, p *
 	if err := decodeRoots(rb, &ids); err != nil {
 		return fmt.Errorf("roots: %v", err)
 	}
-	k := int(vm.KForeign + 1)
+	k := vm.NumKinds
 	if len(ids) != 5+2*k+1 {
 		return fmt.Errorf("bad roots record")
 	}
@@ -219,9 +227,12 @@ func (img *Image) mark(snap *pebble.Snapshot, objects, maps map[vm.OID]bool, p *
 			if err != nil || !ok {
 				return fmt.Errorf("object %d: cannot read it (%v)", oid, err)
 			}
-			moid, _, _, err := d.object(b, kindOf)
+			moid, _, payload, err := d.object(b, kindOf)
 			if err != nil {
 				return fmt.Errorf("object %d: %v", oid, err)
+			}
+			if ref, ok := payload.(vm.BlobRef); ok {
+				blobs[ref.Hash] = true
 			}
 			if err := markMap(moid); err != nil {
 				return fmt.Errorf("object %d refers to a %v", oid, err)
@@ -250,4 +261,54 @@ func snapGet(snap *pebble.Snapshot, key []byte) ([]byte, bool, error) {
 	out := append([]byte(nil), v...)
 	closer.Close()
 	return out, true, nil
+}
+
+// deadBlobs returns the keys of blob records no live blob object refers
+// to, and of chunks no live blob lists. A live blob whose record is
+// missing is an error.
+func (img *Image) deadBlobs(snap *pebble.Snapshot, live map[[32]byte]bool, st *GCStats) ([][]byte, error) {
+	chunks := map[[32]byte]bool{}
+	for h := range live {
+		b, ok, err := snapGet(snap, blobKey(h))
+		if err != nil || !ok {
+			return nil, fmt.Errorf("blob %x is referenced but missing (%v)", h[:6], err)
+		}
+		var rec []any
+		if err := msgpack.Unmarshal(b, &rec); err != nil || len(rec) != 2 {
+			return nil, fmt.Errorf("blob %x: bad record", h[:6])
+		}
+		list, _ := rec[1].([]any)
+		for _, c := range list {
+			if cb, ok := c.([]byte); ok && len(cb) == 32 {
+				var k [32]byte
+				copy(k[:], cb)
+				chunks[k] = true
+			}
+		}
+	}
+	var dead [][]byte
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: []byte{'B'}, UpperBound: []byte{'d'}})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if len(k) != 33 || (k[0] != 'B' && k[0] != 'c') {
+			continue
+		}
+		var h [32]byte
+		copy(h[:], k[1:])
+		switch {
+		case k[0] == 'B' && !live[h]:
+			st.DeadBlobs++
+		case k[0] == 'c' && !chunks[h]:
+			st.DeadChunks++
+		default:
+			continue
+		}
+		st.DeadBytes += int64(len(k) + len(it.Value()))
+		dead = append(dead, append([]byte(nil), k...))
+	}
+	return dead, nil
 }

@@ -156,7 +156,7 @@ func (img *Image) readMeta() error {
 		return fmt.Errorf("missing roots (%v)", err)
 	}
 	var ids []uint64
-	if err := msgpack.Unmarshal(rb, &ids); err != nil || len(ids) != 5+2*int(vm.KForeign+1)+1 {
+	if err := msgpack.Unmarshal(rb, &ids); err != nil || len(ids) != 5+2*vm.NumKinds+1 {
 		return fmt.Errorf("bad roots record (%v)", err)
 	}
 	r := &vm.Roots{}
@@ -167,7 +167,7 @@ func (img *Image) readMeta() error {
 		return img.object(vm.OID(ids[i]))
 	}
 	r.Lobby, r.Nil, r.True, r.False, r.Traits = obj(0), obj(1), obj(2), obj(3), obj(4)
-	k := int(vm.KForeign + 1)
+	k := vm.NumKinds
 	for i := 0; i < k; i++ {
 		r.KindTraits[i] = obj(5 + i)
 		if id := ids[5+k+i]; id != 0 {

@@ -193,7 +193,7 @@ func (im *importer) values(xs []xval) []vm.Value {
 }
 
 func kindNamed(name string) (vm.Kind, bool) {
-	for k := vm.KPlain; k <= vm.KForeign; k++ {
+	for k := vm.KPlain; int(k) < vm.NumKinds; k++ {
 		if k.String() == name {
 			return k, true
 		}
@@ -363,7 +363,7 @@ func (im *importer) object() error {
 
 // roots checks the roots and lays them out as the roots record.
 func (im *importer) roots(xr *exportRoots) ([]uint64, error) {
-	k := int(vm.KForeign + 1)
+	k := vm.NumKinds
 	ids := make([]uint64, 5+2*k+1)
 	copy(ids, []uint64{xr.Lobby, xr.Nil, xr.True, xr.False, xr.Traits})
 	for name, id := range xr.KindTraits {

@@ -178,7 +178,7 @@ func (img *Image) batchProblems(b *pebble.Batch) []string {
 		if err := decodeRoots(roots, &ids); err != nil {
 			add("roots: %v", err)
 		}
-		k := int(vm.KForeign + 1)
+		k := vm.NumKinds
 		for i, id := range ids {
 			switch {
 			case id == 0:

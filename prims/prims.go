@@ -17,6 +17,7 @@ func Table() []vm.Primitive {
 	t = append(t, objectPrims...)
 	t = append(t, reflectPrims...)
 	t = append(t, systemPrims...)
+	t = append(t, blobPrims...)
 	return t
 }
 

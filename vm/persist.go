@@ -61,7 +61,7 @@ func (o *Object) load() {
 
 // Fill gives a ghost (or any object being rebuilt) its contents. Payload
 // is: a string for strings, float64, *big.Int, []Value for vectors, []byte
-// for byte vectors, *Method for methods.
+// for byte vectors, *Method for methods, BlobRef for blobs.
 func (vm *VM) Fill(o *Object, m *Map, fields []Value, payload any) error {
 	o.m, o.fields, o.data, o.str = m, fields, nil, ""
 	switch p := payload.(type) {
@@ -70,6 +70,8 @@ func (vm *VM) Fill(o *Object, m *Map, fields []Value, payload any) error {
 		o.str = p
 	case float64, *big.Int, *Method:
 		o.data = p
+	case BlobRef:
+		o.data = &p
 	case []Value:
 		o.data = &p
 	case []byte:
@@ -100,6 +102,8 @@ func (o *Object) Payload() any {
 		return *d
 	case *[]byte:
 		return *d
+	case *BlobRef:
+		return *d
 	}
 	if o.m.kind == KString {
 		return o.str
@@ -125,8 +129,8 @@ func RestoreMap(kind Kind, slots []Slot, annotation string, nfields int, oid OID
 // them; a VM resumed from an image is given them.
 type Roots struct {
 	Lobby, Nil, True, False, Traits *Object
-	KindTraits                      [KForeign + 1]*Object
-	KindMaps                        [KForeign + 1]*Map
+	KindTraits                      [NumKinds]*Object
+	KindMaps                        [NumKinds]*Map
 	PlainEmpty                      *Map
 }
 

@@ -43,11 +43,20 @@ const (
 	KMethod       // *Method
 	KBlock        // *Block closure
 	KForeign      // an opaque Go value (never persisted)
+	KBlob         // *BlobRef: large byte data kept outside the heap
+
+	// NumKinds is the number of built-in kinds.
+	NumKinds = int(KBlob) + 1
 )
 
-var kindNames = [...]string{"object", "smallInt", "bigInt", "float", "string", "vector", "byteVector", "method", "block", "foreign"}
+var kindNames = [...]string{"object", "smallInt", "bigInt", "float", "string", "vector", "byteVector", "method", "block", "foreign", "blob"}
 
-func (k Kind) String() string { return kindNames[k] }
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "ghost"
+}
 
 // Kind returns the kind of v.
 func (v Value) Kind() Kind {

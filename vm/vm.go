@@ -30,8 +30,9 @@ type Heap interface {
 // MemHeap is the in-memory Heap: identities from a counter, and an undo
 // log so that a failed statement leaves no trace.
 type MemHeap struct {
-	next OID
-	Undo UndoLog
+	next  OID
+	Undo  UndoLog
+	blobs memBlobs
 }
 
 // NextOID implements Heap.
@@ -75,11 +76,11 @@ type VM struct {
 
 	Lobby, Nil, True, False *Object
 	// Traits holds the traits object of each built-in kind.
-	Traits [KForeign + 1]*Object
+	Traits [NumKinds]*Object
 	traits *Object // the lobby's `traits` namespace object
 
-	maps       [KForeign + 1]*Map // shared maps of built-in kinds
-	blockMaps  []*Map             // by arity
+	maps       [NumKinds]*Map // shared maps of built-in kinds
+	blockMaps  []*Map         // by arity
 	plainEmpty *Map
 }
 
@@ -108,9 +109,9 @@ func New(opts Options) *VM {
 	vm.plainEmpty = newMap(KPlain, nil)
 	vm.traits = vm.NewObject(nil)
 	names := map[Kind]string{KInt: "smallInt", KBig: "bigInt", KFloat: "float", KString: "string",
-		KVector: "vector", KBytes: "byteVector", KMethod: "method", KBlock: "block", KForeign: "foreign"}
+		KVector: "vector", KBytes: "byteVector", KMethod: "method", KBlock: "block", KForeign: "foreign", KBlob: "blob"}
 	var tslots []Slot
-	for k := KInt; k <= KForeign; k++ {
+	for k := KInt; int(k) < NumKinds; k++ {
 		t := vm.NewObject(nil)
 		vm.Traits[k] = t
 		vm.maps[k] = newMap(k, []Slot{{Name: "parent", Kind: SlotConst, Parent: true, Const: Ref(t)}})
@@ -267,7 +268,7 @@ func (vm *VM) Clone(v Value) Value {
 	}
 	o.ensure()
 	switch o.kind() {
-	case KString, KBig, KFloat, KMethod, KBlock, KForeign:
+	case KString, KBig, KFloat, KMethod, KBlock, KForeign, KBlob:
 		return v
 	}
 	var f []Value

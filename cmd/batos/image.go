@@ -118,6 +118,13 @@ func (c *cli) imageCmd(args []string) error {
 			fmt.Fprintf(c.stdout, "image %s: removed %d unreachable objects and %d maps (%d bytes); %d objects and %d maps remain\n",
 				c.imageDir, st.DeadObjects, st.DeadMaps, st.DeadBytes, st.Objects-st.DeadObjects, st.Maps-st.DeadMaps)
 		}
+		if st.DeadBlobs+st.DeadChunks > 0 {
+			verb := "removed"
+			if dryRun {
+				verb = "unreferenced"
+			}
+			fmt.Fprintf(c.stdout, "blobs: %d %s, with %d chunk(s)\n", st.DeadBlobs, verb, st.DeadChunks)
+		}
 		return nil
 	}
 }
