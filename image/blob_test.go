@@ -79,3 +79,35 @@ func TestBlobs(t *testing.T) {
 		t.Errorf("collected blob still opens: %v", err)
 	}
 }
+
+// TestBlobExportImport: an export carries blobs, and an import brings them
+// back verified.
+func TestBlobExportImport(t *testing.T) {
+	dir := t.TempDir()
+	img, th := open(t, dir, 0)
+	data := make([]byte, image.BlobChunk+77)
+	rand.Read(data)
+	file := filepath.Join(t.TempDir(), "doc.bin")
+	os.WriteFile(file, data, 0o644)
+	eval(t, th, "lobby _AddSlots: (| doc <- nil |). doc: blobs fromFile: '"+file+"'. 0")
+	dump := filepath.Join(t.TempDir(), "world.export")
+	if _, err := img.ExportFile(dump, image.ExportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	img.Close()
+	dir2 := filepath.Join(t.TempDir(), "imported")
+	if _, err := image.ImportFile(dump, dir2, image.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	img2, th2 := open(t, dir2, 0)
+	defer img2.Close()
+	out := filepath.Join(t.TempDir(), "out.bin")
+	eval(t, th2, "doc writeToFile: '"+out+"'")
+	back, _ := os.ReadFile(out)
+	if !bytes.Equal(back, data) {
+		t.Error("imported blob differs")
+	}
+	if p := img2.Check(); len(p) != 0 {
+		t.Errorf("check: %v", p)
+	}
+}

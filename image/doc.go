@@ -76,14 +76,16 @@
 // add some):
 //
 //	header  {magic: "batos-export", version: 1, objects, maps, next,
-//	         created, batos}
+//	         created, batos, blobs}
 //	maps    {map: id, kind: "object"|"string"|"vector"|..., annotation,
 //	         fields: n, slots: [{name, kind: "constant"|"assignable"|
 //	         "assignment", parent, field, value, category}]}  (maps times)
 //	objects {object: id, of: map id, fields: [value], and by the map's kind
 //	         string | float | bigint (decimal) | vector: [value] | bytes |
-//	         method: {selector, file, source, text, line, col, offset}}
-//	         (objects times)
+//	         method: {selector, file, source, text, line, col, offset} |
+//	         blobref: {sha256, size}}  (objects times)
+//	blobs   {blob: sha256, size, chunks: n} then n × {chunk: bytes}
+//	         (blobs times; import verifies every hash)
 //	roots   {lobby, nil, true, false, traits, plainEmpty: id,
 //	         kindTraits, kindMaps: {kind name: id}}
 //	end     {end: "batos-export-end", records: maps + objects}

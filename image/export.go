@@ -9,6 +9,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/vmihailenco/msgpack/v5"
 
 	"batos/vm"
@@ -32,7 +33,26 @@ type ExportHeader struct {
 	Maps    int       `msgpack:"maps"`    // map records that follow the header
 	NextOID uint64    `msgpack:"next"`    // a lower bound for new identities
 	Created time.Time `msgpack:"created"`
-	Batos   string    `msgpack:"batos"` // the batos version that wrote it
+	Batos   string    `msgpack:"batos"`           // the batos version that wrote it
+	Blobs   int       `msgpack:"blobs,omitempty"` // blobs that follow the objects
+}
+
+// exportBlob starts a blob in an export: its hash and size, then Chunks
+// values of exportChunk with its bytes in order.
+type exportBlob struct {
+	Blob   []byte `msgpack:"blob"`
+	Size   int64  `msgpack:"size"`
+	Chunks int    `msgpack:"chunks"`
+}
+
+type exportChunk struct {
+	Chunk []byte `msgpack:"chunk"`
+}
+
+// exportBlobRef is the payload of a blob object in an export.
+type exportBlobRef struct {
+	Hash []byte `msgpack:"sha256"`
+	Size int64  `msgpack:"size"`
 }
 
 // xval is a value in an export: ["i", integer] or ["r", id].
@@ -106,15 +126,16 @@ type exportMethod struct {
 // exportObject carries the payload its map's kind calls for; a missing
 // one is the kind's zero value.
 type exportObject struct {
-	ID     uint64        `msgpack:"object"`
-	Map    uint64        `msgpack:"of"`
-	Fields []xval        `msgpack:"fields"`
-	String string        `msgpack:"string,omitempty"`
-	Float  *float64      `msgpack:"float,omitempty"`  // a pointer: -0.0 is kept
-	BigInt string        `msgpack:"bigint,omitempty"` // decimal
-	Vector []xval        `msgpack:"vector,omitempty"`
-	Bytes  []byte        `msgpack:"bytes,omitempty"`
-	Method *exportMethod `msgpack:"method,omitempty"`
+	ID     uint64         `msgpack:"object"`
+	Map    uint64         `msgpack:"of"`
+	Fields []xval         `msgpack:"fields"`
+	String string         `msgpack:"string,omitempty"`
+	Float  *float64       `msgpack:"float,omitempty"`  // a pointer: -0.0 is kept
+	BigInt string         `msgpack:"bigint,omitempty"` // decimal
+	Vector []xval         `msgpack:"vector,omitempty"`
+	Bytes  []byte         `msgpack:"bytes,omitempty"`
+	Method *exportMethod  `msgpack:"method,omitempty"`
+	Blob   *exportBlobRef `msgpack:"blobref,omitempty"`
 }
 
 type exportRoots struct {
@@ -196,7 +217,9 @@ func (img *Image) Export(w io.Writer, opts ExportOptions) (ExportHeader, error) 
 	}
 	defer it.Close()
 	for ok := it.First(); ok; ok = it.Next() {
-		if k := it.Key(); len(k) == 9 && k[0] == 'o' {
+		if k := it.Key(); len(k) == 33 && k[0] == 'B' {
+			h.Blobs++
+		} else if len(k) == 9 && k[0] == 'o' {
 			h.Objects++
 		} else if len(k) == 9 && k[0] == 'm' {
 			h.Maps++
@@ -263,6 +286,9 @@ func (img *Image) Export(w io.Writer, opts ExportOptions) (ExportHeader, error) 
 	if err := it.Error(); err != nil {
 		return h, err
 	}
+	if err := exportBlobs(snap, enc); err != nil {
+		return h, err
+	}
 	roots, err := exportRootsOf(snap)
 	if err != nil {
 		return h, err
@@ -293,7 +319,7 @@ func (xo *exportObject) setPayload(payload any) error {
 	case []byte:
 		xo.Bytes = p
 	case vm.BlobRef:
-		return fmt.Errorf("it refers to %v: export does not carry blobs yet (use batos image snapshot)", p)
+		xo.Blob = &exportBlobRef{Hash: p.Hash[:], Size: p.Size}
 	default:
 		return fmt.Errorf("cannot export a payload of type %T", p)
 	}
@@ -326,4 +352,40 @@ func exportRootsOf(snap interface {
 		}
 	}
 	return r, nil
+}
+
+// exportBlobs writes every blob of the image, chunk by chunk.
+func exportBlobs(snap *pebble.Snapshot, enc *msgpack.Encoder) error {
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: []byte{'B'}, UpperBound: []byte{'C'}})
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if len(k) != 33 {
+			continue
+		}
+		var rec struct {
+			_msgpack struct{} `msgpack:",as_array"`
+			Size     int64
+			Chunks   [][]byte
+		}
+		if err := msgpack.Unmarshal(it.Value(), &rec); err != nil {
+			return fmt.Errorf("blob %x: bad record: %v", k[1:7], err)
+		}
+		if err := enc.Encode(&exportBlob{Blob: append([]byte(nil), k[1:]...), Size: rec.Size, Chunks: len(rec.Chunks)}); err != nil {
+			return err
+		}
+		for _, c := range rec.Chunks {
+			b, ok, err := snapGet(snap, append([]byte{'c'}, c...))
+			if err != nil || !ok {
+				return fmt.Errorf("blob %x: a chunk is missing (%v)", k[1:7], err)
+			}
+			if err := enc.Encode(&exportChunk{Chunk: b}); err != nil {
+				return err
+			}
+		}
+	}
+	return it.Error()
 }

@@ -2,6 +2,8 @@ package image
 
 import (
 	"bufio"
+	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -126,16 +128,17 @@ type mapInfo struct {
 }
 
 type importer struct {
-	db      *pebble.DB
-	dec     *msgpack.Decoder
-	enc     *encoder
-	h       ExportHeader
-	p       *Progress
-	batch   *pebble.Batch
-	maps    map[uint64]mapInfo
-	objects map[uint64]bool
-	pending map[uint64]bool // referenced objects not defined yet
-	maxID   uint64
+	db       *pebble.DB
+	dec      *msgpack.Decoder
+	enc      *encoder
+	h        ExportHeader
+	p        *Progress
+	batch    *pebble.Batch
+	maps     map[uint64]mapInfo
+	objects  map[uint64]bool
+	pending  map[uint64]bool // referenced objects not defined yet
+	maxID    uint64
+	blobRefs map[[32]byte]bool // blobs the objects refer to
 }
 
 func (im *importer) decode(what string, v any) error {
@@ -214,6 +217,19 @@ func (im *importer) run() error {
 	for i := 0; i < im.h.Objects; i++ {
 		if err := im.object(); err != nil {
 			return err
+		}
+	}
+	blobs := map[[32]byte]bool{}
+	for i := 0; i < im.h.Blobs; i++ {
+		h, err := im.blob()
+		if err != nil {
+			return err
+		}
+		blobs[h] = true
+	}
+	for h := range im.blobRefs {
+		if !blobs[h] {
+			return fmt.Errorf("an object refers to blob %x, which the export does not carry", h[:6])
 		}
 	}
 	for id := range im.pending {
@@ -340,6 +356,18 @@ func (im *importer) object() error {
 		payload = im.values(xo.Vector)
 	case vm.KBytes:
 		payload = append([]byte{}, xo.Bytes...)
+	case vm.KBlob:
+		if xo.Blob == nil || len(xo.Blob.Hash) != 32 {
+			return fmt.Errorf("%s: a blob object without its hash", what)
+		}
+		var ref vm.BlobRef
+		copy(ref.Hash[:], xo.Blob.Hash)
+		ref.Size = xo.Blob.Size
+		if im.blobRefs == nil {
+			im.blobRefs = map[[32]byte]bool{}
+		}
+		im.blobRefs[ref.Hash] = true
+		payload = ref
 	case vm.KMethod:
 		if xo.Method == nil {
 			return fmt.Errorf("%s: a method without source", what)
@@ -399,4 +427,41 @@ func (im *importer) roots(xr *exportRoots) ([]uint64, error) {
 func (im *importer) hasMap(id uint64) bool {
 	_, ok := im.maps[id]
 	return ok
+}
+
+// blob reads one blob of the export and its chunks, verifying every hash.
+func (im *importer) blob() ([32]byte, error) {
+	var xb exportBlob
+	var h [32]byte
+	if err := im.decode("a blob", &xb); err != nil {
+		return h, err
+	}
+	if len(xb.Blob) != 32 || xb.Chunks < 0 {
+		return h, fmt.Errorf("bad blob entry")
+	}
+	copy(h[:], xb.Blob)
+	whole := sha256.New()
+	var size int64
+	chunks := make([][]byte, 0, xb.Chunks)
+	for i := 0; i < xb.Chunks; i++ {
+		var xc exportChunk
+		if err := im.decode("a blob chunk", &xc); err != nil {
+			return h, err
+		}
+		ch := sha256.Sum256(xc.Chunk)
+		whole.Write(xc.Chunk)
+		size += int64(len(xc.Chunk))
+		chunks = append(chunks, ch[:])
+		if err := im.set(chunkKey(ch), xc.Chunk); err != nil {
+			return h, err
+		}
+	}
+	if size != xb.Size || !bytes.Equal(whole.Sum(nil), h[:]) {
+		return h, fmt.Errorf("blob %x: its data does not match its hash: the export is damaged", h[:6])
+	}
+	meta, err := msgpack.Marshal([]any{size, chunks})
+	if err != nil {
+		return h, err
+	}
+	return h, im.set(blobKey(h), meta)
 }
