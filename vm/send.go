@@ -309,19 +309,26 @@ func (t *Thread) undefined(rcv Value, s *sendSite, args []Value) Value {
 	return v
 }
 
+// siteKey names a send made from Go: its selector and the site it is
+// made on behalf of.
+type siteKey struct {
+	sel string
+	at  *sendSite
+}
+
 // siteFor returns a cached send site for sel, positioned at at.
 func (t *Thread) siteFor(sel string, at *sendSite) *sendSite {
-	key := sel
-	if at != nil {
-		key = fmt.Sprintf("%s@%s:%d:%d", sel, at.file, at.pos.Line, at.pos.Col)
-	}
-	s, ok := t.sendCache[key]
+	k := siteKey{sel, at}
+	s, ok := t.sendCache[k]
 	if !ok {
 		s = &sendSite{sel: sel}
 		if at != nil {
 			s.file, s.pos = at.file, at.pos
 		}
-		t.sendCache[key] = s
+		if len(t.sendCache) > 4096 {
+			clear(t.sendCache)
+		}
+		t.sendCache[k] = s
 	}
 	return s
 }

@@ -48,7 +48,7 @@ type Thread struct {
 	limit     int64 // step budget; 0 = unlimited
 	cancelled *atomic.Bool
 
-	sendCache map[string]*sendSite
+	sendCache map[siteKey]*sendSite
 	tmp       icEntry // an uncacheable lookup result
 	// operands handed from an inline fast path to its slow send
 	fastRcv, fastArg Value
@@ -65,7 +65,7 @@ type Thread struct {
 
 // NewThread returns a thread of vm with no step limit.
 func (vm *VM) NewThread() *Thread {
-	t := &Thread{vm: vm, tick: tickEvery, cancelled: new(atomic.Bool), sendCache: map[string]*sendSite{}, Local: map[string]any{}}
+	t := &Thread{vm: vm, tick: tickEvery, cancelled: new(atomic.Bool), sendCache: map[siteKey]*sendSite{}, Local: map[string]any{}}
 	t.frame(0) // allocate the first chunk
 	return t
 }
