@@ -40,6 +40,7 @@ func mapKey(oid vm.OID) []byte {
 // encoder writes records; ref is called for every object or map reference
 // so the caller can schedule what is newly reachable.
 type encoder struct {
+	out    []byte // the last record appended (reused: valid until the next)
 	buf    bytes.Buffer
 	enc    *msgpack.Encoder
 	refObj func(o *vm.Object) vm.OID
@@ -69,51 +70,58 @@ func (e *encoder) object(o *vm.Object) ([]byte, error) {
 // objectParts encodes an object record from its parts (import builds
 // records this way, without objects).
 func (e *encoder) objectParts(moid vm.OID, fields []vm.Value, payload any) ([]byte, error) {
-	e.buf.Reset()
-	enc := e.enc
-	enc.EncodeArrayLen(3)
-	enc.EncodeUint(uint64(moid))
-	enc.EncodeArrayLen(len(fields))
+	b := e.out[:0]
+	b = appendArrayLen(b, 3)
+	b = appendUint(b, uint64(moid))
+	b = appendArrayLen(b, len(fields))
 	for _, f := range fields {
-		if err := e.value(f); err != nil {
-			return nil, err
-		}
+		b = e.appendValue(b, f)
 	}
 	switch p := payload.(type) {
 	case nil:
-		enc.EncodeNil()
+		b = appendNil(b)
 	case string:
-		enc.EncodeString(p)
+		b = appendString(b, p)
 	case float64:
-		enc.EncodeFloat64(p)
+		b = appendFloat64(b, p)
 	case *big.Int:
-		enc.EncodeString(p.String())
+		b = appendString(b, p.String())
 	case []vm.Value:
-		enc.EncodeArrayLen(len(p))
+		b = appendArrayLen(b, len(p))
 		for _, v := range p {
-			if err := e.value(v); err != nil {
-				return nil, err
-			}
+			b = e.appendValue(b, v)
 		}
 	case []byte:
-		enc.EncodeBytes(p)
+		b = appendBytes(b, p)
 	case vm.BlobRef:
-		enc.EncodeArrayLen(2)
-		enc.EncodeBytes(p.Hash[:])
-		enc.EncodeInt(p.Size)
+		b = appendArrayLen(b, 2)
+		b = appendBytes(b, p.Hash[:])
+		b = appendInt(b, p.Size)
 	case *vm.Method:
-		enc.EncodeArrayLen(7)
-		enc.EncodeString(p.Sel)
-		enc.EncodeString(p.File)
-		enc.EncodeString(p.Source)
-		enc.EncodeString(p.Text)
-		enc.EncodeInt(int64(p.At.Line))
-		enc.EncodeInt(int64(p.At.Col))
-		enc.EncodeInt(int64(p.At.Offset))
+		b = appendArrayLen(b, 7)
+		b = appendString(b, p.Sel)
+		b = appendString(b, p.File)
+		b = appendString(b, p.Source)
+		b = appendString(b, p.Text)
+		b = appendInt(b, int64(p.At.Line))
+		b = appendInt(b, int64(p.At.Col))
+		b = appendInt(b, int64(p.At.Offset))
 	default:
 		return nil, fmt.Errorf("cannot store a payload of type %T", p)
 	}
-	return append([]byte(nil), e.buf.Bytes()...), nil
+	e.out = b
+	return b, nil
+}
+
+// appendValue appends a value: a msgpack integer, or an 8-byte bin with
+// the OID of the object referred to.
+func (e *encoder) appendValue(b []byte, v vm.Value) []byte {
+	if v.IsInt() {
+		return appendInt(b, v.Int())
+	}
+	var r [8]byte
+	binary.BigEndian.PutUint64(r[:], uint64(e.refObj(v.Obj())))
+	return appendBytes(b, r[:])
 }
 
 // mapRecord encodes m's record.

@@ -382,7 +382,10 @@ func (img *Image) Commit(v *vm.VM) error {
 			ferr = fmt.Errorf("object %d: %w", o.OID(), err)
 			break
 		}
-		batch.Set(objKey(o.OID()), rec, nil)
+		var key [9]byte
+		key[0] = 'o'
+		binary.BigEndian.PutUint64(key[1:], uint64(o.OID()))
+		batch.Set(key[:], rec, nil) // Set copies key and record
 		written++
 	}
 	if ferr == nil {
