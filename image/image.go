@@ -327,6 +327,9 @@ func (img *Image) Commit(v *vm.VM) error {
 		if m.OID() != 0 {
 			return m.OID()
 		}
+		if err := storableMap(m); err != nil && ferr == nil {
+			ferr = err
+		}
 		m.SetOID(img.NextOID())
 		newMaps = append(newMaps, m)
 		rec, err := img.menc.mapRecord(m)
@@ -485,14 +488,15 @@ func (img *Image) writeMeta(b *pebble.Batch, v *vm.VM, written int) error {
 // storable checks that o holds nothing that cannot be stored, naming the
 // slot that does.
 func storable(v *vm.VM, o *vm.Object) error {
-	m := o.Map()
-	for i := range m.Slots() {
-		s := &m.Slots()[i]
-		if s.Kind == vm.SlotSetter {
-			continue
-		}
-		if why := vm.Persistable(o.SlotValue(s)); why != "" {
-			return fmt.Errorf("cannot store slot '%s' of %s: it holds %s", s.Name, v.Describe(vm.Ref(o)), why)
+	for i, f := range o.Fields() {
+		if why := vm.Persistable(f); why != "" {
+			name := fmt.Sprint("field ", i)
+			for _, s := range o.Map().Slots() {
+				if s.Kind == vm.SlotData && s.Field == i {
+					name = s.Name
+				}
+			}
+			return fmt.Errorf("cannot store slot '%s' of %s: it holds %s", name, v.Describe(vm.Ref(o)), why)
 		}
 	}
 	if vs, ok := o.Payload().([]vm.Value); ok {
@@ -500,6 +504,20 @@ func storable(v *vm.VM, o *vm.Object) error {
 			if why := vm.Persistable(e); why != "" {
 				return fmt.Errorf("cannot store element %d of %s: it holds %s", i, v.Describe(vm.Ref(o)), why)
 			}
+		}
+	}
+	return nil
+}
+
+// storableMap checks a map's constants when the map is first stored (maps
+// never change afterwards).
+func storableMap(m *vm.Map) error {
+	for _, s := range m.Slots() {
+		if s.Kind != vm.SlotConst {
+			continue
+		}
+		if why := vm.Persistable(s.Const); why != "" {
+			return fmt.Errorf("cannot store constant slot '%s': it holds %s", s.Name, why)
 		}
 	}
 	return nil

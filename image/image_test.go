@@ -91,6 +91,14 @@ func TestUnstorableIsCleanError(t *testing.T) {
 	if got := eval(t, th, "holder b"); got != "nil" {
 		t.Errorf("after failed commit: %s", got)
 	}
+	// a block in a constant slot
+	_, err = th.EvalString("t", `lobby _AddSlots: (| k = [ 3 ] |)`)
+	if err == nil || !strings.Contains(err.Error(), "cannot store constant slot 'k'") {
+		t.Fatalf("err = %v", err)
+	}
+	if got := eval(t, th, "(reflect: lobby) includes: 'k'"); got != "false" {
+		t.Errorf("the failed statement left slot k: %s", got)
+	}
 }
 
 func TestSmallCacheEvicts(t *testing.T) {
