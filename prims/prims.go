@@ -18,6 +18,7 @@ func Table() []vm.Primitive {
 	t = append(t, reflectPrims...)
 	t = append(t, systemPrims...)
 	t = append(t, blobPrims...)
+	t = append(t, llmPrims...)
 	return t
 }
 

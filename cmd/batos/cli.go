@@ -46,7 +46,7 @@ const usage = `usage:
   batos image gc [--dry-run]       remove the objects nothing can reach
   batos image export FILE          dump the world portably (versioned msgpack)
   batos image import FILE          build a new (empty) image from an export
-  batos version                    print the version
+` + modelUsage + `  batos version                    print the version
   batos help                       print this help
 
 flags (also accepted after 'run' and 'image'):
@@ -57,7 +57,7 @@ flags (also accepted after 'run' and 'image'):
   --cache-objects N  objects kept in memory beyond a transaction (default 100000)
   --max-steps N      step budget for each top-level statement (0: none)
   --max-depth N      limit on nested activations (0: the default, %d)
-  -h, --help         print this help
+` + modelFlagsUsage + `  -h, --help         print this help
 
 Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage error.
 `
@@ -139,6 +139,7 @@ func (c *cli) vmFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.memory, "memory", c.memory, "use an in-memory world")
 	fs.BoolVar(&c.atomic, "atomic", c.atomic, "run the whole script as one transaction")
 	fs.IntVar(&c.cache, "cache-objects", c.cache, "objects kept in memory")
+	c.modelFlags(fs)
 }
 
 // parse parses args with fs, turning flag errors into usage errors.
@@ -192,6 +193,8 @@ func (c *cli) main(args []string) error {
 		return c.fmt(args)
 	case "image":
 		return c.imageCmd(args)
+	case "model":
+		return c.modelCmd(args)
 	case "version":
 		if len(args) > 0 {
 			return usagef("version takes no arguments")

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"batos/lang"
+	"batos/llm"
+	"batos/llm/gguf"
+	"batos/llm/llama"    // registers the llama.cpp backend
+	_ "batos/llm/openai" // registers the HTTP backend
+	"batos/llm/tiny"
+	"batos/vm"
+)
+
+const modelCommands = "info, add, list, tiny, backend, bench"
+
+const modelUsage = `  batos model info NAME|PATH       show a model's metadata (architecture, parameters,
+                                   context length, quantisation, chat template)
+  batos model add NAME PATH.gguf   record a model under NAME in the image (the image
+                                   has no blob store yet: the path is recorded)
+  batos model list                 list the models recorded in the image
+  batos model tiny [--embedding] [--lora] [--type T] [--seed N] PATH
+                                   write a tiny random-weight GGUF model (or LoRA
+                                   adapter), for smoke tests only: its text is noise
+  batos model backend              say where models run (CPU SIMD features, GPUs)
+  batos model bench [--params 1b|tiny] [--type q8_0|f16|f32]
+                                   prompt and generation tokens/s: raw binding
+                                   loop, the infer: primitive, grammar, adapters
+`
+
+const modelFlagsUsage = `  --model PATH.gguf  the default model (also $BATOS_MODEL)
+  --model-url URL    an OpenAI-compatible server (http://host/v1) as the default model
+  --gpu-layers N     layers to offload to the GPU (default: all when a GPU backend is loaded)
+  --ctx N            context length (default: the model's, at most 4096)
+  --threads N        CPU threads (default: one per CPU; one for models under 50M parameters)
+  --gpu-backend LIB  a ggml GPU backend library to load (also $BATOS_GPU_BACKEND;
+                     default: libggml-cuda.so next to the batos binary)
+`
+
+func init() { llm.Default.Opts.GPULayers = -1 }
+
+// modelFlags adds the flags that choose and configure the default model.
+// They write straight into llm.Default, which the model primitives use.
+func (c *cli) modelFlags(fs *flag.FlagSet) {
+	r := llm.Default
+	fs.Func("model", "the default model (`PATH.gguf`)", func(s string) error { r.Default = s; return nil })
+	fs.Func("model-url", "an OpenAI-compatible server as the default model (`URL`)", func(s string) error {
+		if llm.Kind(s) != "http" {
+			return fmt.Errorf("--model-url wants an http:// or https:// URL, not %q", s)
+		}
+		r.Default = s
+		return nil
+	})
+	fs.IntVar(&r.Opts.GPULayers, "gpu-layers", r.Opts.GPULayers, "layers to offload to the GPU (-1: all)")
+	fs.IntVar(&r.Opts.Ctx, "ctx", r.Opts.Ctx, "context length (0: the model's)")
+	fs.IntVar(&r.Opts.Threads, "threads", r.Opts.Threads, "CPU threads (0: one per CPU)")
+	fs.StringVar(&r.Opts.GPUBackend, "gpu-backend", r.Opts.GPUBackend, "a ggml GPU backend library")
+}
+
+// modelCmd implements `batos model ...`.
+func (c *cli) modelCmd(args []string) error {
+	if len(args) == 0 {
+		return usagef("model: which command? (%s)", modelCommands)
+	}
+	sub, args := args[0], args[1:]
+	fs := c.newFlags("model " + sub)
+	c.vmFlags(fs)
+	var embedding, lora bool
+	var typ, params string
+	var seed uint64
+	nargs := 0
+	switch sub {
+	case "list", "backend":
+	case "info":
+		nargs = 1
+	case "add":
+		nargs = 2
+	case "tiny":
+		nargs = 1
+		fs.BoolVar(&embedding, "embedding", false, "write the embedding variant")
+		fs.BoolVar(&lora, "lora", false, "write a LoRA adapter for the tiny model")
+		fs.StringVar(&typ, "type", "f32", "weight type: f32, f16 or q8_0")
+		fs.Uint64Var(&seed, "seed", 1, "random seed")
+	case "bench":
+		fs.StringVar(&params, "params", "1b", "model size: 1b or tiny")
+		fs.StringVar(&typ, "type", "q8_0", "weight type: q8_0, f16 or f32")
+		c.benchFlags(fs)
+	default:
+		return usagef("model: unknown command %q (%s)", sub, modelCommands)
+	}
+	var pos []string
+	for {
+		if err := c.parse(fs, args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	if len(pos) != nargs {
+		return usagef("model %s: want %d argument(s), got %d", sub, nargs, len(pos))
+	}
+	switch sub {
+	case "info":
+		return c.modelInfo(pos[0])
+	case "add":
+		return c.modelAdd(pos[0], pos[1])
+	case "list":
+		return c.modelList()
+	case "tiny":
+		return c.modelTiny(pos[0], embedding, lora, typ, seed)
+	case "backend":
+		if err := llama.LoadGPU(llm.Default.Opts.GPUBackend); err != nil {
+			return err
+		}
+		fmt.Fprintln(c.stdout, llama.Backend())
+		return nil
+	case "bench":
+		return c.modelBench(params, typ)
+	}
+	return nil
+}
+
+func parseType(s string) (gguf.Type, error) {
+	switch strings.ToLower(s) {
+	case "f32":
+		return gguf.F32, nil
+	case "f16":
+		return gguf.F16, nil
+	case "q8_0", "q8":
+		return gguf.Q8_0, nil
+	}
+	return 0, usagef("unknown weight type %q (f32, f16 or q8_0)", s)
+}
+
+// modelTiny writes a tiny random model, its embedding variant, or a LoRA
+// adapter for it.
+func (c *cli) modelTiny(path string, embedding, lora bool, typ string, seed uint64) error {
+	t, err := parseType(typ)
+	if err != nil {
+		return err
+	}
+	cfg := tiny.Default()
+	if embedding {
+		cfg = tiny.Embedding()
+	}
+	cfg.Type, cfg.Seed = t, seed
+	if lora {
+		if err := tiny.WriteLoRA(path, tiny.DefaultLoRA(cfg, seed)); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.stdout, "wrote %s: a random LoRA adapter for the tiny model (smoke tests only)\n", path)
+		return nil
+	}
+	if err := tiny.WriteModel(path, cfg); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "wrote %s: a tiny random-weight llama model, %d parameters (smoke tests only: its text is noise)\n", path, cfg.Params())
+	return nil
+}
+
+// modelInfo shows the metadata of a model file, or of a model recorded in
+// the image. It reads the file in Go; nothing is loaded.
+func (c *cli) modelInfo(nameOrPath string) error {
+	path := nameOrPath
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) && !strings.ContainsAny(path, `/\`) {
+		if p, ok, err := c.recordedModel(nameOrPath); err != nil {
+			return err
+		} else if ok {
+			path = p
+		}
+	}
+	if llm.Kind(path) == "http" {
+		fmt.Fprintf(c.stdout, "source:         %s (an OpenAI-compatible server)\n", path)
+		return nil
+	}
+	g, err := gguf.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("no model file or recorded model named %s", nameOrPath)
+		}
+		return err
+	}
+	fmt.Fprintf(c.stdout, "file:           %s\n", path)
+	for _, l := range g.Summary() {
+		fmt.Fprintln(c.stdout, l)
+	}
+	return nil
+}
+
+// modelAdd records NAME -> PATH in the image's modelNames dictionary.
+func (c *cli) modelAdd(name, path string) error {
+	if !validName(name) {
+		return usagef("model add: %q is not a usable name (letters, digits, '-' and '_')", name)
+	}
+	if llm.Kind(path) != "http" {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return err
+		}
+		g, err := gguf.ReadFile(abs)
+		if err != nil {
+			return err
+		}
+		if g.IsAdapter() {
+			return fmt.Errorf("%s is an adapter, not a model", path)
+		}
+		path = abs
+	}
+	if _, err := c.evalString(fmt.Sprintf("model add: %s Path: %s. ''", quote(name), quote(path))); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "recorded model %s -> %s (the image has no blob store yet: it keeps the path, not the weights)\n", name, path)
+	return nil
+}
+
+// modelList prints the models recorded in the image.
+func (c *cli) modelList() error {
+	s, err := c.evalString(`[| b | b: stringBuilder copy.
+		modelNames keysAndValuesDo: [| :k. :v | b add: k. b add: '  '. b add: v. b add: '\n' ].
+		b contents ] value`)
+	if err != nil {
+		return err
+	}
+	if s == "" {
+		fmt.Fprintln(c.stdout, "no models recorded (batos model add NAME PATH.gguf)")
+	}
+	fmt.Fprint(c.stdout, s)
+	return nil
+}
+
+// recordedModel looks name up in the image's modelNames.
+func (c *cli) recordedModel(name string) (string, bool, error) {
+	if !validName(name) {
+		return "", false, nil
+	}
+	s, err := c.evalString(fmt.Sprintf("modelNames at: %s IfAbsent: [ '' ]", quote(name)))
+	return s, s != "", err
+}
+
+// evalString runs src in the image and answers its last value, a string.
+func (c *cli) evalString(src string) (string, error) {
+	f, err := lang.Parse("<model>", src)
+	if err != nil {
+		return "", err
+	}
+	t, closer, err := c.boot(nil)
+	if err != nil {
+		return "", err
+	}
+	defer closer()
+	var last vm.Value
+	for _, st := range f.Stmts {
+		if last, err = t.EvalStmt(st, "<model>"); err != nil {
+			return "", err
+		}
+	}
+	s, ok := last.Str()
+	if !ok {
+		return "", fmt.Errorf("internal error: %s did not answer a string", src)
+	}
+	return s, nil
+}
+
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '-' || r == '_' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// quote writes s as a batos string literal.
+func quote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`, "\n", `\n`).Replace(s) + "'"
+}

@@ -1,0 +1,48 @@
+// helpers.h: the few C functions batos's binding adds around llama.h, so
+// that the per-token loop crosses cgo once per step.
+#ifndef BATOS_HELPERS_H
+#define BATOS_HELPERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "llama.h"
+
+// batos_log_init routes llama.cpp's and ggml's logs to Go (batosLog):
+// warnings and errors always, everything when verbose.
+void batos_log_init(int verbose);
+
+// An abort flag for llama_decode, set from any thread.
+bool batos_abort_cb(void *data);
+int *batos_flag_new(void);
+void batos_flag_set(int *flag, int v);
+
+// batos_batch_fill loads tokens [0, n) at positions pos0.. of sequence 0.
+// Only the last token's logits are computed unless all_logits.
+void batos_batch_fill(struct llama_batch *b, const llama_token *toks, int n, int pos0, bool all_logits);
+
+// A sampler: a chain (temperature, top-k/p, min-p, dist or greedy) and an
+// optional grammar, with a candidate buffer of the vocabulary's size.
+typedef struct {
+	struct llama_sampler *chain;    // transforms: bans, top-k/p, min-p, temperature
+	struct llama_sampler *selector; // picks: dist(seed) or greedy
+	struct llama_sampler *grammar;  // NULL without a grammar
+	llama_token_data *cur;
+	int32_t n_vocab;
+	bool grammar_first; // apply the grammar to every candidate, every step
+	int32_t resampled;  // steps where the first choice broke the grammar
+	int32_t steps;
+} batos_sampler;
+
+// batos_sample picks the next token from the logits of batch output idx
+// and accepts it; it returns -2 when the grammar allows no token, -1 when
+// nothing was selected. Without grammar_first, it samples freely and
+// checks only the chosen token against the grammar; a rejected token is
+// removed and the choice made again among the rest (rejection sampling,
+// which draws exactly from the grammar-restricted distribution), and only
+// after BATOS_REJECTS rejections is the grammar applied to every
+// candidate.
+#define BATOS_REJECTS 32
+
+llama_token batos_sample(batos_sampler *s, struct llama_context *ctx, int32_t idx);
+
+#endif
