@@ -2,8 +2,12 @@ package prims
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"batos/vm"
 )
@@ -120,4 +124,89 @@ var blobPrims = []vm.Primitive{
 		}
 		return vm.Int(ref.Size), nil
 	}),
+}
+
+// BlobCacheDir is where blobs are materialised as files for consumers that
+// need a path (llama.cpp loads model weights from a file): $BATOS_CACHE,
+// else the user cache directory's batos/blobs.
+func BlobCacheDir() (string, error) {
+	if d := os.Getenv("BATOS_CACHE"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "batos", "blobs"), nil
+}
+
+// materialize writes the blob to the cache directory unless a file of the
+// right size is already there, and returns its path.
+func materialize(t *vm.Thread, ref vm.BlobRef) (string, error) {
+	dir, err := BlobCacheDir()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, ref.Hex())
+	if st, err := os.Stat(path); err == nil && st.Size() == ref.Size {
+		return path, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	rc, err := openBlob(t, ref, 0)
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	f, err := os.CreateTemp(dir, ref.Hex()+".tmp*")
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(f, h), rc); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return "", err
+	}
+	if hex.EncodeToString(h.Sum(nil)) != ref.Hex() {
+		os.Remove(f.Name())
+		return "", fmt.Errorf("blob %s: the data read back does not match its hash", ref.Hex()[:12])
+	}
+	return path, os.Rename(f.Name(), path)
+}
+
+func init() {
+	blobPrims = append(blobPrims,
+		blobPrim("_BlobMaterialize", "the path of a file holding the blob (written once into the blob cache)", func(t *vm.Thread, ref vm.BlobRef, a []vm.Value) (vm.Value, error) {
+			path, err := materialize(t, ref)
+			if err != nil {
+				return vm.Value{}, vm.Failf("blobError: %v", err)
+			}
+			return t.VM().String(path), nil
+		}),
+		p("_BlobWithHash:Size:", "the blob with this sha256 (hex) and size, if the store has it", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+			hs, ok := a[0].Str()
+			if !ok || !a[1].IsInt() {
+				return vm.Value{}, badType
+			}
+			var ref vm.BlobRef
+			b, err := hex.DecodeString(hs)
+			if err != nil || len(b) != 32 {
+				return vm.Value{}, vm.Fail("badHashError")
+			}
+			copy(ref.Hash[:], b)
+			ref.Size = a[1].Int()
+			rc, err := openBlob(t, ref, 0)
+			if err != nil {
+				return vm.Value{}, err
+			}
+			rc.Close()
+			return t.VM().NewBlob(ref), nil
+		}),
+	)
 }

@@ -10,6 +10,7 @@ traits blob _AddSlots: (|
   asByteVector = ( _BlobBytesFrom: 0 Count: size ).
   asString = ( asByteVector asString ).
   writeToFile: path = ( _BlobWriteToFile: path IfFail: [| :e | error: 'blob writeToFile: ', e ] ).
+  materialize = ( _BlobMaterializeIfFail: [| :e | error: 'blob materialize: ', e ] ).
   = b = ( (_Eq: b) || [ ((reflect: b) kindName = 'blob') && [ hash = b hash ] ] ).
   printString = ( 'blob(', (hash copyFrom: 0 UpTo: 12), '…, ', size printString, ' bytes)' ).
 |).
@@ -20,6 +21,7 @@ lobby _AddSlots: (|
     parent* = traits oddball.
     fromBytes: b = ( _BlobFromBytes: b IfFail: [| :e | error: 'blobs fromBytes: ', e ] ).
     fromFile: path = ( _BlobFromFile: path IfFail: [| :e | error: 'blobs fromFile: ', e ] ).
+    withHash: h Size: n = ( _BlobWithHash: h Size: n IfFail: [| :e | error: 'blobs withHash:Size: ', e ] ).
     printString = ( 'blobs' ).
   |).
 |).

@@ -58,8 +58,13 @@ traits _AddSlots: (|
         d: dictionary copy.
         0 to: p size - 1 By: 2 Do: [| :i | d at: (p at: i) Put: (p at: i + 1) ].
         d ).
-      named: spec = ( copy source: (modelNames at: spec IfAbsent: [ spec ]) ).
+      named: spec = ( copy source: (modelSource: spec) ).
+      modelSource: spec = ( | s |
+        "a recorded name gives a path, a URL or a blob (weights kept in the image)"
+        s: modelNames at: spec IfAbsent: [ spec ].
+        s isString ifTrue: [ s ] False: [ s materialize ] ).
       add: name Path: path = ( modelNames at: name Put: path. self ).
+      add: name Blob: weights = ( modelNames at: name Put: weights. self ).
       scripted: replies = ( copy source: (_ModelScripted: replies) ).
       isDefault = ( source isEmpty ).
       printString = ( isDefault ifTrue: [ 'model (default: ', (_ModelDefault ifNil: [ 'none' ]), ')' ] False: [ 'model (', source, ')' ] ).

@@ -17,6 +17,7 @@ import (
 // runs on its own; a failed assertion or a runtime error is reported at its
 // file:line:col and the file goes on with the next statement.
 func TestLibrary(t *testing.T) {
+	t.Setenv("BATOS_CACHE", t.TempDir()) // blobs materialise here
 	files, err := filepath.Glob("testdata/*.self")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no test files: %v", err)

@@ -4,10 +4,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"batos/image"
 	"batos/lang"
 	"batos/llm"
 	"batos/llm/gguf"
@@ -21,8 +23,8 @@ const modelCommands = "info, add, list, tiny, backend, bench"
 
 const modelUsage = `  batos model info NAME|PATH       show a model's metadata (architecture, parameters,
                                    context length, quantisation, chat template)
-  batos model add NAME PATH.gguf   record a model under NAME in the image (the image
-                                   has no blob store yet: the path is recorded)
+  batos model add NAME PATH.gguf   import a model's weights into the image (a blob that
+                                   travels with snapshots) under NAME; a URL is recorded
   batos model list                 list the models recorded in the image
   batos model tiny [--embedding] [--lora] [--type T] [--seed N] PATH
                                    write a tiny random-weight GGUF model (or LoRA
@@ -195,36 +197,72 @@ func (c *cli) modelInfo(nameOrPath string) error {
 	return nil
 }
 
-// modelAdd records NAME -> PATH in the image's modelNames dictionary.
+// modelAdd imports the weights at PATH into the image as a blob (with a
+// progress line on a terminal) and records NAME for them, so the model
+// travels with snapshots and exports. A URL is recorded as it is.
 func (c *cli) modelAdd(name, path string) error {
 	if !validName(name) {
 		return usagef("model add: %q is not a usable name (letters, digits, '-' and '_')", name)
 	}
-	if llm.Kind(path) != "http" {
-		abs, err := filepath.Abs(path)
-		if err != nil {
+	if llm.Kind(path) == "http" {
+		if _, err := c.evalString(fmt.Sprintf("model add: %s Path: %s. ''", quote(name), quote(path))); err != nil {
 			return err
 		}
-		g, err := gguf.ReadFile(abs)
-		if err != nil {
-			return err
-		}
-		if g.IsAdapter() {
-			return fmt.Errorf("%s is an adapter, not a model", path)
-		}
-		path = abs
+		fmt.Fprintf(c.stdout, "recorded model %s -> %s\n", name, path)
+		return nil
 	}
-	if _, err := c.evalString(fmt.Sprintf("model add: %s Path: %s. ''", quote(name), quote(path))); err != nil {
+	g, err := gguf.ReadFile(path)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "recorded model %s -> %s (the image has no blob store yet: it keeps the path, not the weights)\n", name, path)
+	if g.IsAdapter() {
+		return fmt.Errorf("%s is an adapter, not a model", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	t, closer, err := c.boot(nil)
+	if err != nil {
+		return err
+	}
+	defer closer()
+	store, err := t.VM().Blobs()
+	if err != nil {
+		return fmt.Errorf("model add: %w (use an image, not --memory)", err)
+	}
+	p := image.NewProgress(c.stderr)
+	p.Start("model add: importing "+filepath.Base(path), st.Size(), "bytes")
+	ref, err := store.PutBlob(io.TeeReader(f, progressCounter{p}))
+	p.Done()
+	if err != nil {
+		return fmt.Errorf("model add: %s: %w", path, err)
+	}
+	src := fmt.Sprintf("model add: %s Blob: (blobs withHash: '%s' Size: %d)", quote(name), ref.Hex(), ref.Size)
+	if _, err := t.EvalString("<model add>", src); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "model %s: %s imported into the image (%d bytes, sha256 %s)\n", name, path, ref.Size, ref.Hex()[:16])
 	return nil
+}
+
+// progressCounter reports bytes written through it to a progress line.
+type progressCounter struct{ p *image.Progress }
+
+func (pc progressCounter) Write(b []byte) (int, error) {
+	pc.p.Add(int64(len(b)))
+	return len(b), nil
 }
 
 // modelList prints the models recorded in the image.
 func (c *cli) modelList() error {
 	s, err := c.evalString(`[| b | b: stringBuilder copy.
-		modelNames keysAndValuesDo: [| :k. :v | b add: k. b add: '  '. b add: v. b add: '\n' ].
+		modelNames keysAndValuesDo: [| :k. :v | b add: k. b add: '  '. b add: (v isString ifTrue: [ v ] False: [ v printString ]). b add: '\n' ].
 		b contents ] value`)
 	if err != nil {
 		return err
@@ -241,7 +279,7 @@ func (c *cli) recordedModel(name string) (string, bool, error) {
 	if !validName(name) {
 		return "", false, nil
 	}
-	s, err := c.evalString(fmt.Sprintf("modelNames at: %s IfAbsent: [ '' ]", quote(name)))
+	s, err := c.evalString(fmt.Sprintf("(modelNames includesKey: %s) ifTrue: [ model modelSource: %s ] False: [ '' ]", quote(name), quote(name)))
 	return s, s != "", err
 }
 

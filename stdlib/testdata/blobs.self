@@ -11,3 +11,7 @@ assert that: [ b1 hash = b2 hash ].
 assert that: [ (b1 printString startsWith: 'blob(') ].
 assert error: [ blobs fromFile: '/nonexistent/file' ] Matching: 'fileError'.
 assert error: [ b1 bytesFrom: 100 Count: 1 ] Matching: 'badIndexError'.
+"materialising a blob writes it once into the blob cache"
+assert that: [ (b1 materialize) endsWith: b1 hash ].
+assert equal: (blobs withHash: b1 hash Size: 11) hash To: b1 hash.
+assert error: [ blobs withHash: 'abc' Size: 1 ] Matching: 'badHashError'.
