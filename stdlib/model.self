@@ -44,7 +44,13 @@ traits _AddSlots: (|
     }.
     { 'Category: adapters'
       addAdapter: name Path: path = ( source _ModelAddAdapter: name Path: path IfFail: [| :e | error: 'model: ', e ]. self ).
-      useAdapter: name = ( source _ModelUseAdapter: name IfFail: [| :e | error: 'model: ', e ] ).
+      useAdapter: name = (
+        "an adapter kept in the image (batos model adapter add) is registered from its blob on first use"
+        (name notNil && [ (adapterNames includes: name) not ]) ifTrue: [
+          (modelAdapters at: name IfAbsent: [ nil ]) ifNotNil: [| :b | addAdapter: name Path: b materialize ] ].
+        source _ModelUseAdapter: name IfFail: [| :e | error: 'model: ', e ] ).
+      adapterNames = ( (source _ModelAdaptersIfFail: [| :e | ^ vector copy ]) collect: [| :a | a at: 0 ] ).
+      storeAdapter: name Blob: weights = ( modelAdapters at: name Put: weights. self ).
       clearAdapter = ( useAdapter: nil ).
       adapters = ( source _ModelAdaptersIfFail: [| :e | error: 'model: ', e ] ).
     }.
@@ -125,6 +131,7 @@ traits vector _AddSlots: (|
 lobby _AddSlots: (|
   model = (| parent* = traits model. source <- '' |).
   modelNames <- dictionary copy.
+  modelAdapters <- dictionary copy.
   modelOptions = (| parent* = traits modelOptions.
     system. maxTokens. temperature. topK. topP. seed. stop. grammar. grammarAlways. adapter.
     stream <- false. ignoreEOG |).

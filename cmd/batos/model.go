@@ -19,13 +19,18 @@ import (
 	"batos/vm"
 )
 
-const modelCommands = "info, add, list, tiny, backend, bench"
+const modelCommands = "info, add, list, adapter, tiny, backend, bench"
 
 const modelUsage = `  batos model info NAME|PATH       show a model's metadata (architecture, parameters,
                                    context length, quantisation, chat template)
   batos model add NAME PATH.gguf   import a model's weights into the image (a blob that
                                    travels with snapshots) under NAME; a URL is recorded
   batos model list                 list the models recorded in the image
+  batos model adapter add NAME FILE.gguf
+                                   import a LoRA adapter into the image under a persona
+                                   name (BRICK, ROBIN, BABS, ALFRED...); 'model useAdapter:'
+                                   loads it from there on first use
+  batos model adapter list         list the adapters kept in the image
   batos model tiny [--embedding] [--lora] [--type T] [--seed N] PATH
                                    write a tiny random-weight GGUF model (or LoRA
                                    adapter), for smoke tests only: its text is noise
@@ -70,6 +75,9 @@ func (c *cli) modelCmd(args []string) error {
 		return usagef("model: which command? (%s)", modelCommands)
 	}
 	sub, args := args[0], args[1:]
+	if sub == "adapter" {
+		return c.adapterCmd(args)
+	}
 	fs := c.newFlags("model " + sub)
 	c.vmFlags(fs)
 	var embedding, lora bool
@@ -216,8 +224,16 @@ func (c *cli) modelAdd(name, path string) error {
 		return err
 	}
 	if g.IsAdapter() {
-		return fmt.Errorf("%s is an adapter, not a model", path)
+		return fmt.Errorf("%s is an adapter, not a model (batos model adapter add)", path)
 	}
+	return c.importBlob("model add", path, func(hash string, size int64) string {
+		return fmt.Sprintf("model add: %s Blob: (blobs withHash: '%s' Size: %d)", quote(name), hash, size)
+	}, "model "+name)
+}
+
+// importBlob streams a file into the image's blob store with a progress
+// line, then runs the statement record makes from the blob's hash and size.
+func (c *cli) importBlob(what, path string, record func(hash string, size int64) string, label string) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -234,21 +250,77 @@ func (c *cli) modelAdd(name, path string) error {
 	defer closer()
 	store, err := t.VM().Blobs()
 	if err != nil {
-		return fmt.Errorf("model add: %w (use an image, not --memory)", err)
+		return fmt.Errorf("%s: %w (use an image, not --memory)", what, err)
 	}
 	p := image.NewProgress(c.stderr)
-	p.Start("model add: importing "+filepath.Base(path), st.Size(), "bytes")
+	p.Start(what+": importing "+filepath.Base(path), st.Size(), "bytes")
 	ref, err := store.PutBlob(io.TeeReader(f, progressCounter{p}))
 	p.Done()
 	if err != nil {
-		return fmt.Errorf("model add: %s: %w", path, err)
+		return fmt.Errorf("%s: %s: %w", what, path, err)
 	}
-	src := fmt.Sprintf("model add: %s Blob: (blobs withHash: '%s' Size: %d)", quote(name), ref.Hex(), ref.Size)
-	if _, err := t.EvalString("<model add>", src); err != nil {
+	if _, err := t.EvalString("<"+what+">", record(ref.Hex(), ref.Size)); err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "model %s: %s imported into the image (%d bytes, sha256 %s)\n", name, path, ref.Size, ref.Hex()[:16])
+	fmt.Fprintf(c.stdout, "%s: %s imported into the image (%d bytes, sha256 %s)\n", label, path, ref.Size, ref.Hex()[:16])
 	return nil
+}
+
+// adapterCmd implements `batos model adapter add NAME FILE` and `list`.
+func (c *cli) adapterCmd(args []string) error {
+	if len(args) == 0 {
+		return usagef("model adapter: which command? (add, list)")
+	}
+	sub, args := args[0], args[1:]
+	fs := c.newFlags("model adapter " + sub)
+	c.vmFlags(fs)
+	var pos []string
+	for {
+		if err := c.parse(fs, args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	switch sub {
+	case "add":
+		if len(pos) != 2 {
+			return usagef("model adapter add: want NAME FILE.gguf")
+		}
+		name, path := pos[0], pos[1]
+		if !validName(name) {
+			return usagef("model adapter add: %q is not a usable name", name)
+		}
+		g, err := gguf.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		if !g.IsAdapter() {
+			return fmt.Errorf("%s is a model, not a LoRA adapter", path)
+		}
+		return c.importBlob("model adapter add", path, func(hash string, size int64) string {
+			return fmt.Sprintf("model storeAdapter: %s Blob: (blobs withHash: '%s' Size: %d)", quote(name), hash, size)
+		}, "adapter "+name)
+	case "list":
+		if len(pos) != 0 {
+			return usagef("model adapter list takes no arguments")
+		}
+		s, err := c.evalString(`[| b | b: stringBuilder copy.
+			modelAdapters keysAndValuesDo: [| :k. :v | b add: k. b add: '  '. b add: v printString. b add: '\n' ].
+			b contents ] value`)
+		if err != nil {
+			return err
+		}
+		if s == "" {
+			fmt.Fprintln(c.stdout, "no adapters in the image (batos model adapter add NAME FILE.gguf)")
+		}
+		fmt.Fprint(c.stdout, s)
+		return nil
+	}
+	return usagef("model adapter: unknown command %q (add, list)", sub)
 }
 
 // progressCounter reports bytes written through it to a progress line.
