@@ -22,14 +22,24 @@ import (
 
 // ExportFile writes an export of the committed world to path (through a
 // temporary file renamed into place).
-func (img *Image) ExportFile(path string, opts ExportOptions) (ExportHeader, error) {
+func (img *Image) ExportFile(path string, opts ExportOptions) (h ExportHeader, err error) {
+	err = writeFileAtomically(path, "export", func(f *os.File) error {
+		h, err = img.Export(f, opts)
+		return err
+	})
+	return h, err
+}
+
+// writeFileAtomically writes path through a temporary file in the same
+// directory, synced and renamed into place, so path is never half written.
+func writeFileAtomically(path, what string, write func(f *os.File) error) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return ExportHeader{}, fmt.Errorf("export %s: %w", path, err)
+		return fmt.Errorf("%s %s: %w", what, path, err)
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // after the rename, a no-op
-	h, err := img.Export(f, opts)
+	err = write(f)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -40,9 +50,9 @@ func (img *Image) ExportFile(path string, opts ExportOptions) (ExportHeader, err
 		err = os.Rename(tmp, path)
 	}
 	if err != nil {
-		return h, fmt.Errorf("export %s: %w", path, err)
+		return fmt.Errorf("%s %s: %w", what, path, err)
 	}
-	return h, nil
+	return nil
 }
 
 // ImportOptions configure Import.

@@ -50,25 +50,13 @@ type SnapshotOptions struct {
 
 // SnapshotFile writes a snapshot of the committed world to path (through
 // a temporary file renamed into place, so path is never half written).
-func (img *Image) SnapshotFile(path string, opts SnapshotOptions) (Manifest, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+func (img *Image) SnapshotFile(path string, opts SnapshotOptions) (m Manifest, err error) {
+	err = writeFileAtomically(path, "snapshot", func(f *os.File) error {
+		m, err = img.Snapshot(f, opts)
+		return err
+	})
 	if err != nil {
-		return Manifest{}, fmt.Errorf("snapshot %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after the rename, a no-op
-	m, err := img.Snapshot(f, opts)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		return Manifest{}, fmt.Errorf("snapshot %s: %w", path, err)
+		return Manifest{}, err
 	}
 	return m, nil
 }

@@ -167,6 +167,22 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseMixed parses args with fs allowing flags before, between and after
+// the positional arguments, which it returns.
+func (c *cli) parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := c.parse(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
 // main dispatches on the subcommand.
 func (c *cli) main(args []string) error {
 	fs := c.newFlags("batos")

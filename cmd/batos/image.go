@@ -36,17 +36,9 @@ func (c *cli) imageCmd(args []string) error {
 	default:
 		return usagef("image: unknown command %q (%s)", sub, imageCommands)
 	}
-	// flags may come before or after the file
-	var pos []string
-	for {
-		if err := c.parse(fs, args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, err := c.parseMixed(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(pos) > nargs {
 		return usagef("image %s: unexpected argument %q", sub, pos[nargs])

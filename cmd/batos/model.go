@@ -103,16 +103,9 @@ func (c *cli) modelCmd(args []string) error {
 	default:
 		return usagef("model: unknown command %q (%s)", sub, modelCommands)
 	}
-	var pos []string
-	for {
-		if err := c.parse(fs, args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, err := c.parseMixed(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(pos) != nargs {
 		return usagef("model %s: want %d argument(s), got %d", sub, nargs, len(pos))
@@ -274,16 +267,9 @@ func (c *cli) adapterCmd(args []string) error {
 	sub, args := args[0], args[1:]
 	fs := c.newFlags("model adapter " + sub)
 	c.vmFlags(fs)
-	var pos []string
-	for {
-		if err := c.parse(fs, args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, err := c.parseMixed(fs, args)
+	if err != nil {
+		return err
 	}
 	switch sub {
 	case "add":
