@@ -1,6 +1,8 @@
 // Command bench runs the interpreter workloads in batos and in its peers
 // (github.com/yuin/gopher-lua and github.com/dop251/goja) in one process,
-// in the same run, and prints a table of median times and ratios.
+// in the same run, and prints a table of median times and ratios; then the
+// image suite (image.go): commits beside a raw Pebble batch, reopening a
+// large image, and the workloads on an image beside the in-memory heap.
 //
 // The peers live in this module so the main go.mod stays free of them.
 // Every run uses a fresh interpreter; a time covers parsing, compiling and

@@ -1,5 +1,8 @@
-// Command batos runs Self programs: an interactive REPL, scripts, one-off
-// expressions, and the check and fmt tools. Run `batos -h` for usage.
+// Command batos runs Self programs in a persistent world: an interactive
+// REPL, scripts, one-off expressions, the check and fmt tools, the image
+// tools (info, check, snapshot, restore, gc, export, import) and the model
+// tools (info, add, list, adapter, tiny, backend, bench). Run `batos -h`
+// for usage.
 //
 // Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage
 // error. Errors are written to standard error.
