@@ -40,11 +40,16 @@ GMethod = <lparen> GSlotList? GCode? <rparen> .
 GObject = <lparen> GSlotList? GCode? <rparen> .
 GBlock = <lbrack> GBlockSlots? GCode <rbrack> .
 GCode = GStmt (<dot> GStmt)* <dot>? .
-GSlotList = <bar> ((GLocal | (GLocalA <dot> GLocalB)) <dot>?)? <bar> .
+GSlotList = <bar> (GLocals <dot>?)? <bar> .
+GLocals = GL1 (<dot> GT1)? | GL2 (<dot> GT2)? | GL3 (<dot> GL4)? | GL4 .
+GT1 = GL2 (<dot> GT2)? | GL3 (<dot> GL4)? | GL4 .
+GT2 = GL3 (<dot> GL4)? | GL4 .
+GL1 = <name:a-f> (("=" | "<-") GExpr)? .
+GL2 = <name:g-l> (("=" | "<-") GExpr)? .
+GL3 = <name:m-r> (("=" | "<-") GExpr)? .
+GL4 = <name:s-z> (("=" | "<-") GExpr)? .
 GBlockSlots = <bar> (<arg> | (<arg:a-m> <dot> <arg:n-z>) | GLocal) <dot>? <bar> .
 GLocal = <name> (("=" | "<-") GExpr)? .
-GLocalA = <name:a-m> (("=" | "<-") GExpr)? .
-GLocalB = <name:n-z> (("=" | "<-") GExpr)? .
 `
 
 // replaced are lang's rules the overrides stand for.

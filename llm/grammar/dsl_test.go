@@ -101,6 +101,8 @@ var corpus = []string{
 	"empty = ()",
 	"withIndex: b = (0 to: size - 1 Do: [| :i | b value: (at: i) With: i])",
 	"count = (-1 abs)",
+	"mean = (| count <- 0. len <- 0. result | do: [| :e | count: count + 1. len: len + e]. result: len / count. result)",
+	"swap: i With: j = (| a. h. n. t | t: at: i. at: i Put: (at: j). at: j Put: t)",
 }
 
 // notSlots are rejected by the parser (as one method slot) and by the
@@ -109,6 +111,7 @@ var notSlots = []string{
 	"foo = (3 + 4 * 5)",
 	"foo = (x foo: )",
 	"foo = (| a. a | a)",
+	"foo = (| s. s <- 1 | s)",
 	"foo = ([| :a | ] value)",
 	"foo = (3 + )",
 	"foo = (007)",
