@@ -69,7 +69,7 @@ type SlotOptions struct {
 }
 
 // DefaultSlotOptions are the bounds of MethodSlot.
-var DefaultSlotOptions = SlotOptions{Depth: 6, Stmts: 3, KwParts: 1, Unary: 2, NameLen: 16, StringLen: 16}
+var DefaultSlotOptions = SlotOptions{Depth: 6, Stmts: 6, KwParts: 1, Unary: 2, NameLen: 16, StringLen: 16}
 
 var slotOnce = sync.OnceValues(func() (*Grammar, error) {
 	ebnf, err := lang.EBNF()

@@ -102,7 +102,7 @@ var corpus = []string{
 	"withIndex: b = (0 to: size - 1 Do: [| :i | b value: (at: i) With: i])",
 	"count = (-1 abs)",
 	"mean = (| count <- 0. len <- 0. result | do: [| :e | count: count + 1. len: len + e]. result: len / count. result)",
-	"swap: i With: j = (| a. h. n. t | t: at: i. at: i Put: (at: j). at: j Put: t)",
+	"swap: i With: j = (| a. h. n. t | t: at: i. at: i Put: (at: j). at: j Put: t. self)",
 }
 
 // notSlots are rejected by the parser (as one method slot) and by the
