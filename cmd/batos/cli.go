@@ -257,7 +257,14 @@ func (c *cli) boot(scriptArgs []string) (*vm.Thread, func(), error) {
 		elems[i] = v.String(a)
 	}
 	if _, err := t.Call(func() vm.Value {
-		v.SetSlot(v.Lobby, vm.Slot{Name: "arguments", Kind: vm.SlotConst, Const: v.NewVector(elems)})
+		// an assignable slot, so later runs assign it in place instead of
+		// giving the lobby a new map each time
+		args := v.NewVector(elems)
+		if s, ok := v.MapOf(vm.Ref(v.Lobby)).Lookup("arguments"); ok && s.Kind == vm.SlotData {
+			v.SetField(v.Lobby, s.Field, args)
+		} else {
+			v.SetSlot(v.Lobby, vm.Slot{Name: "arguments", Kind: vm.SlotData, Const: args})
+		}
 		return vm.Value{}
 	}); err != nil {
 		closer()
