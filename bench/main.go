@@ -8,6 +8,8 @@
 // Every run uses a fresh interpreter; a time covers parsing, compiling and
 // running the script. batos's boot (creating the world from the embedded
 // standard library) is measured and reported separately.
+//
+// Package main is its own module (bench/go.mod), run by `make bench`.
 package main
 
 import (

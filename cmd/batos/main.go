@@ -6,6 +6,9 @@
 //
 // Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage
 // error. Errors are written to standard error.
+//
+// Package main holds only the command line; the system lives in the
+// packages it imports (docs/architecture.md is the map).
 package main
 
 import "os"
