@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
+	"strings"
 	"time"
 	"weak"
 
@@ -79,19 +79,12 @@ func Open(opts Options) (*Image, error) {
 	return img, nil
 }
 
+// isLocked reports whether Pebble refused to open because another process
+// holds the image's LOCK file.
 func isLocked(err error) bool {
-	return err != nil && (filepath.Base(err.Error()) == "LOCK" || containsAny(err.Error(), "lock held", "resource temporarily unavailable", "LOCK"))
-}
-
-func containsAny(s string, subs ...string) bool {
-	for _, x := range subs {
-		for i := 0; i+len(x) <= len(s); i++ {
-			if s[i:i+len(x)] == x {
-				return true
-			}
-		}
-	}
-	return false
+	msg := err.Error()
+	return strings.Contains(msg, "LOCK") || strings.Contains(msg, "lock held") ||
+		strings.Contains(msg, "resource temporarily unavailable")
 }
 
 type quietLogger struct{}

@@ -218,3 +218,15 @@ func TestMethodPositionsSurviveReload(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestInUse: a second opening of a live image is refused with a clear
+// error, not a Pebble internal one.
+func TestInUse(t *testing.T) {
+	dir := t.TempDir()
+	img, _ := open(t, dir, 0)
+	defer img.Close()
+	_, err := image.Open(image.Options{Dir: dir})
+	if err == nil || !strings.Contains(err.Error(), "in use by another batos process") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -59,13 +59,11 @@ type Thread struct {
 	// Atomic leaves EvalStmt's transaction open (batos run --atomic):
 	// the caller ends it with VM.Commit or VM.Abort.
 	Atomic bool
-	// Locals for embedders (for example the stdlib test runner).
-	Local map[string]any
 }
 
 // NewThread returns a thread of vm with no step limit.
 func (vm *VM) NewThread() *Thread {
-	t := &Thread{vm: vm, tick: tickEvery, cancelled: new(atomic.Bool), sendCache: map[siteKey]*sendSite{}, Local: map[string]any{}}
+	t := &Thread{vm: vm, tick: tickEvery, cancelled: new(atomic.Bool), sendCache: map[siteKey]*sendSite{}}
 	t.frame(0) // allocate the first chunk
 	return t
 }
