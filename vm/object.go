@@ -209,7 +209,12 @@ type Method struct {
 	Source string   // canonical source of the whole slot, for reflection
 	Text   string   // the slot as written, when known (kept for positions)
 	At     lang.Pos // where Text started in File
-	code   *Code
+	// Prov is the provenance of a method the generative kernel wrote (a
+	// plain object whose slots say which model, prompt hash, time, verdict
+	// and attempts); nil for methods people wrote. The image stores it with
+	// the method record.
+	Prov *Object
+	code *Code
 }
 
 // Block is the payload of a block object: compiled code plus the frame it
