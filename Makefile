@@ -18,7 +18,7 @@ export CGO_CXXFLAGS := -O3 $(CGO_SIMD)
 # cgo binding; git-ignored, never committed.
 LLM_INCLUDE := llm/internal/cllama/include
 
-.PHONY: all build run test bench fuzz vet fmt clean llm-headers bench-llm cuda gpu-bundle
+.PHONY: all build run test bench fuzz vet fmt clean llm-headers bench-llm cuda gpu-bundle env
 
 all: build
 
@@ -75,6 +75,11 @@ $(LLM_INCLUDE)/.stamp: go.mod
 	rm -rf $(LLM_INCLUDE) && mkdir -p $(LLM_INCLUDE) && \
 	cp $$dir/llama/llama.cpp/include/llama.h $$dir/ml/backend/ggml/ggml/include/*.h $(LLM_INCLUDE)/ && \
 	chmod u+w $(LLM_INCLUDE)/*.h && touch $@
+
+# `eval "$$(make -s env)"` gives a shell the same cgo flags, so a plain
+# `go test ./pkg` shares make's build cache.
+env:
+	@echo "export CGO_CFLAGS='$(CGO_CFLAGS)' CGO_CXXFLAGS='$(CGO_CXXFLAGS)'"
 
 clean:
 	rm -rf bin $(LLM_INCLUDE)
