@@ -43,6 +43,8 @@ func Kind(spec string) string {
 		return "http"
 	case strings.HasPrefix(spec, "scripted:"):
 		return "scripted"
+	case strings.HasPrefix(spec, "replay:"):
+		return "replay"
 	}
 	return "gguf"
 }
@@ -53,8 +55,11 @@ type Registry struct {
 	mu      sync.Mutex
 	Default string // the spec of the default model (--model, BATOS_MODEL)
 	Opts    Options
-	models  map[string]Model
-	errs    map[string]error
+	// Record, when set, is a file every completion of every model opened
+	// from now on is appended to, in the replay format (--record).
+	Record string
+	models map[string]Model
+	errs   map[string]error
 }
 
 // Default is the process's registry, which the model primitives use.
@@ -90,7 +95,18 @@ func (r *Registry) Get(spec string) (Model, error) {
 }
 
 func (r *Registry) open(spec string) (Model, error) {
+	m, err := r.openBackend(spec)
+	if err != nil || r.Record == "" {
+		return m, err
+	}
+	return NewRecorder(m, r.Record)
+}
+
+func (r *Registry) openBackend(spec string) (Model, error) {
 	kind := Kind(spec)
+	if kind == "replay" {
+		return OpenReplay(strings.TrimPrefix(spec, "replay:"))
+	}
 	backendsMu.Lock()
 	open, ok := backends[kind]
 	backendsMu.Unlock()
