@@ -54,7 +54,7 @@ func (img *Image) PutBlob(r io.Reader) (vm.BlobRef, error) {
 				return vm.BlobRef{}, err
 			}
 			if batch.Len() >= 16*BlobChunk {
-				if err := commitBatch(batch, pebble.NoSync); err != nil {
+				if err := img.commitBatch(batch, pebble.NoSync); err != nil {
 					return vm.BlobRef{}, err
 				}
 				batch.Close()
@@ -76,7 +76,7 @@ func (img *Image) PutBlob(r io.Reader) (vm.BlobRef, error) {
 		return vm.BlobRef{}, err
 	}
 	batch.Set(blobKey(ref.Hash), meta, nil)
-	if err := commitBatch(batch, pebble.Sync); err != nil {
+	if err := img.commitBatch(batch, pebble.Sync); err != nil {
 		return vm.BlobRef{}, err
 	}
 	return ref, nil

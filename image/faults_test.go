@@ -386,3 +386,31 @@ func eval2(t *testing.T, th *vm.Thread, src string) vm.Value {
 	}
 	return v
 }
+
+// TestFailedBlobCommit: a blob whose commit fails marks the image failed
+// like any other failed commit: later writes and loads are refused until
+// the image is reopened, and reopening finds a clean image.
+func TestFailedBlobCommit(t *testing.T) {
+	mem := vfs.NewMem()
+	faults := walFaults(syncOps...)
+	img, th := openFS(t, errorfs.Wrap(mem, faults), 0)
+	eval(t, th, `lobby _AddSlots: (| acct = (| parent* = traits clonable. n <- 1 |) |)`)
+	faults.On()
+	if _, err := img.PutBlob(strings.NewReader("blob bytes")); err == nil {
+		t.Fatal("PutBlob with a failing log succeeded")
+	} else {
+		t.Logf("PutBlob: %v", err)
+	}
+	faults.Off()
+	_, err := th.EvalString("t", `acct n: 2`)
+	if err == nil || !strings.Contains(err.Error(), "failed commit") {
+		t.Fatalf("a write after the failed blob commit: err = %v", err)
+	}
+	img.Close()
+	img, th = openFS(t, mem, 0)
+	defer img.Close()
+	checkClean(t, img)
+	if got := eval(t, th, `acct n`); got != "1" {
+		t.Errorf("acct n = %s after reopening", got)
+	}
+}

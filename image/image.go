@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 	"weak"
 
@@ -47,7 +46,8 @@ type Image struct {
 	menc    *encoder // maps
 	dec     *decoder
 	roots   *vm.Roots
-	failed  error // set by a failed batch commit: no more writes or loads
+	failed  error  // set by a failed batch commit: no more writes or loads
+	release func() // releases the image's lock (lock.go)
 }
 
 // Open opens the image in opts.Dir, creating an empty one if the
@@ -56,35 +56,31 @@ func Open(opts Options) (*Image, error) {
 	if opts.CacheObjects <= 0 {
 		opts.CacheObjects = DefaultCacheObjects
 	}
-	popts := &pebble.Options{FS: opts.FS, Logger: quietLogger{}}
-	if opts.FS == nil {
+	fs := opts.FS
+	if fs == nil {
+		fs = vfs.Default
 		if st, err := os.Stat(opts.Dir); err == nil && !st.IsDir() {
 			return nil, fmt.Errorf("image %s: not a directory", opts.Dir)
 		}
 	}
+	lock, release, err := lockImage(opts.Dir, fs)
+	if err != nil {
+		return nil, err
+	}
+	popts := &pebble.Options{FS: fs, Logger: quietLogger{}, Lock: lock}
 	db, err := pebble.Open(opts.Dir, popts)
 	if err != nil {
-		if errors.Is(err, os.ErrExist) || isLocked(err) {
-			return nil, fmt.Errorf("image %s is in use by another batos process", opts.Dir)
-		}
+		release()
 		return nil, fmt.Errorf("image %s: %w", opts.Dir, err)
 	}
-	img := &Image{db: db, opts: opts, objs: map[vm.OID]weak.Pointer[vm.Object]{}, maps: map[vm.OID]*vm.Map{}}
+	img := &Image{db: db, opts: opts, release: release, objs: map[vm.OID]weak.Pointer[vm.Object]{}, maps: map[vm.OID]*vm.Map{}}
 	img.enc, img.menc = newEncoder(), newEncoder()
 	img.dec = newDecoder(img.object)
 	if err := img.readMeta(); err != nil {
-		db.Close()
+		img.Close()
 		return nil, fmt.Errorf("image %s: %w", opts.Dir, err)
 	}
 	return img, nil
-}
-
-// isLocked reports whether Pebble refused to open because another process
-// holds the image's LOCK file.
-func isLocked(err error) bool {
-	msg := err.Error()
-	return strings.Contains(msg, "LOCK") || strings.Contains(msg, "lock held") ||
-		strings.Contains(msg, "resource temporarily unavailable")
 }
 
 type quietLogger struct{}
@@ -209,8 +205,13 @@ func (img *Image) Thread(opts vm.Options, boot func(vm.Options) (*vm.Thread, err
 	return t, nil
 }
 
-// Close closes the database. Uncommitted work is lost.
-func (img *Image) Close() error { return img.db.Close() }
+// Close closes the database and releases its lock. Uncommitted work is
+// lost.
+func (img *Image) Close() error {
+	err := img.db.Close()
+	img.release()
+	return err
+}
 
 // DB returns the Pebble database (for snapshots and checks).
 func (img *Image) DB() *pebble.DB { return img.db }

@@ -1,7 +1,11 @@
 package image_test
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -226,7 +230,61 @@ func TestInUse(t *testing.T) {
 	img, _ := open(t, dir, 0)
 	defer img.Close()
 	_, err := image.Open(image.Options{Dir: dir})
+	if err == nil || !strings.Contains(err.Error(), "already open in this process") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestInUseByAnotherProcess: an image another process holds open is
+// refused with a clear error; the test binary runs itself as that
+// process (TestHoldImageChild), which holds the image until its standard
+// input closes.
+func TestInUseByAnotherProcess(t *testing.T) {
+	dir := t.TempDir()
+	img, _ := open(t, dir, 0)
+	img.Close()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestHoldImageChild$")
+	cmd.Env = append(os.Environ(), "BATOS_HOLD_IMAGE="+dir)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer stdin.Close()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || line != "HOLDING\n" {
+		t.Fatalf("child: %q, %v", line, err)
+	}
+	_, err = image.Open(image.Options{Dir: dir})
 	if err == nil || !strings.Contains(err.Error(), "in use by another batos process") {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+// TestHoldImageChild is TestInUseByAnotherProcess's child: it opens the
+// image, says so, and holds it until its standard input closes.
+func TestHoldImageChild(t *testing.T) {
+	dir := os.Getenv("BATOS_HOLD_IMAGE")
+	if dir == "" {
+		t.Skip("run by TestInUseByAnotherProcess")
+	}
+	img, err := image.Open(image.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	fmt.Println("HOLDING")
+	io.Copy(io.Discard, os.Stdin)
 }
