@@ -36,6 +36,16 @@ func slotValue(r vm.Value, s *vm.Slot) vm.Value {
 }
 
 var reflectPrims = []vm.Primitive{
+	p("_SlotProvenance:", "the provenance of a generated method slot, or nil", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		s, err := slotOf(r, a[0], t)
+		if err != nil {
+			return vm.Value{}, err
+		}
+		if m, ok := s.Const.Method(); ok && s.Kind == vm.SlotConst && m.Prov != nil {
+			return vm.Ref(m.Prov), nil
+		}
+		return t.VM().NilValue(), nil
+	}),
 	p("_SlotNames", "names of the receiver's own slots, in order (setters omitted)", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
 		var out []vm.Value
 		for _, s := range t.VM().MapOf(r).Slots() {

@@ -116,6 +116,8 @@ lobby _AddSlots: (|
     categoryOf: name = ( reflectee _SlotCategory: name ).
     contentsOf: name = ( reflectee _SlotContents: name ).
     sourceOf: name = ( reflectee _SlotSource: name ).
+    provenanceOf: name = ( reflectee _SlotProvenance: name ).
+    isGenerated: name = ( (provenanceOf: name) isNil not ).
     includes: name = ( slotNames includes: name ).
     annotation = ( reflectee _Annotation ).
     kindName = ( reflectee _KindName ).

@@ -45,6 +45,8 @@ func (s *Session) Do(f func(t *Thread) error) error {
 	l := s.t.vm.worldLock()
 	l.Lock()
 	defer l.Unlock()
+	s.t.world = l
+	defer func() { s.t.world = nil }()
 	return f(s.t)
 }
 

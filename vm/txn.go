@@ -86,6 +86,7 @@ func (u *UndoLog) Restore(vm *VM) {
 // Commit ends the current transaction successfully: the heap makes it
 // durable. If that fails the transaction is aborted and the error returned.
 func (vm *VM) Commit() error {
+	vm.dropSavepoints()
 	err := vm.heap.Commit(vm)
 	if err != nil {
 		vm.heap.Abort(vm)
@@ -97,6 +98,7 @@ func (vm *VM) Commit() error {
 // Abort ends the current transaction, undoing every change it made to
 // objects that existed before it.
 func (vm *VM) Abort() {
+	vm.dropSavepoints()
 	vm.heap.Abort(vm)
 	vm.txn++
 }

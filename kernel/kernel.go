@@ -1,0 +1,398 @@
+// Package kernel is batos's generative kernel: when an object receives a
+// message it does not understand and generation is on, the model writes
+// the missing method in batos, the guardian (package guard) audits it,
+// and it is installed with its provenance and the original send resumes,
+// all in the user's transaction.
+//
+// The model never runs while the world is held. A miss that needs the
+// model raises a vm.Restart: the transaction aborts, the model runs
+// outside the world (other sessions go on), the completion is kept as the
+// pending candidate of the miss's key (the receiver's shape and the
+// selector), and the transaction runs again. This time the miss finds the
+// candidate, checks it, installs it and runs the resumed send as the
+// trial, inside a savepoint under budgets. A rejection is fed back to the
+// model on the next attempt, up to Config.MaxAttempts. Accepted texts go
+// into a persistent cache keyed the same way, so a later miss on an object
+// of the same shape installs the method without calling the model (the
+// guardian still checks it against the world as it is then).
+//
+// docs/kernel.md describes the design, the rejection codes and the
+// replay format used by the tests.
+package kernel
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"batos/guard"
+	"batos/llm"
+	"batos/vm"
+)
+
+// Config configures a kernel.
+type Config struct {
+	Generate    bool          // --generate: every object that inherits from the lobby
+	MaxAttempts int           // model calls per miss (--max-attempts); 0: 3
+	Model       string        // the model spec; "" for the registry's default
+	Registry    *llm.Registry // nil: llm.Default
+	Store       Store         // the generation cache; nil: in memory
+	Log         io.Writer     // the one-line notices; nil: os.Stderr
+	Verbose     bool          // stream the model's tokens to Log
+	MaxTokens   int           // per completion; 0: 512
+	Seed        int64         // sampling seed (-1: random)
+	Temperature float64       // 0: greedy
+	// Trial bounds the resumed send that tests a candidate.
+	TrialSteps int64
+	TrialBytes int64
+	TrialDepth int
+	TrialTime  time.Duration
+}
+
+func (c *Config) defaults() {
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 3
+	}
+	if c.Registry == nil {
+		c.Registry = llm.Default
+	}
+	if c.Store == nil {
+		c.Store = NewMemStore()
+	}
+	if c.Log == nil {
+		c.Log = os.Stderr
+	}
+	if c.MaxTokens <= 0 {
+		c.MaxTokens = 512
+	}
+	if c.TrialSteps <= 0 {
+		c.TrialSteps = 10_000_000
+	}
+	if c.TrialBytes <= 0 {
+		c.TrialBytes = 256 << 20
+	}
+	if c.TrialDepth <= 0 {
+		c.TrialDepth = 2000
+	}
+	if c.TrialTime <= 0 {
+		c.TrialTime = 10 * time.Second
+	}
+}
+
+// Kernel is the generative kernel of one process.
+type Kernel struct {
+	cfg     Config
+	enabled atomic.Bool
+	mu      sync.Mutex
+	jobs    map[string]*job
+	trials  map[*vm.Thread]int // threads running a trial (no re-entry)
+	stats   Stats
+	policy  atomic.Pointer[guard.Policy]
+}
+
+// Stats count what the kernel did in this process.
+type Stats struct {
+	Misses, ModelCalls, CacheHits, Installed, Rejected, Failed int
+}
+
+// job is the state of one miss key across restarts.
+type job struct {
+	mu         sync.Mutex // held while the model runs for this key
+	candidate  string     // the model's latest text, not yet checked
+	prompt     string
+	attempts   int // model calls so far
+	rejections []*guard.Rejection
+}
+
+// New returns a kernel.
+func New(cfg Config) *Kernel {
+	cfg.defaults()
+	k := &Kernel{cfg: cfg, jobs: map[string]*job{}, trials: map[*vm.Thread]int{}}
+	k.enabled.Store(cfg.Generate)
+	p := guard.DefaultPolicy()
+	k.policy.Store(&p)
+	return k
+}
+
+// SetEnabled turns generation for every object on or off (:generate).
+func (k *Kernel) SetEnabled(on bool) { k.enabled.Store(on) }
+
+// Enabled reports whether generation is on for every object.
+func (k *Kernel) Enabled() bool { return k.enabled.Load() }
+
+// Stats returns the kernel's counters.
+func (k *Kernel) Stats() Stats {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.stats
+}
+
+// Store returns the generation cache.
+func (k *Kernel) Store() Store { return k.cfg.Store }
+
+// Allows implements vm.Generator: the capabilities of generated methods
+// come from the image's policy (kernel policy grants).
+func (k *Kernel) Allows(cap string) bool {
+	return k.policy.Load().Grants[cap]
+}
+
+func (k *Kernel) job(key string) *job {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	j, ok := k.jobs[key]
+	if !ok {
+		j = &job{}
+		k.jobs[key] = j
+	}
+	return j
+}
+
+func (k *Kernel) dropJob(key string) {
+	k.mu.Lock()
+	delete(k.jobs, key)
+	k.mu.Unlock()
+}
+
+func (k *Kernel) count(f func(*Stats)) {
+	k.mu.Lock()
+	f(&k.stats)
+	k.mu.Unlock()
+}
+
+// inTrial reports whether t is running a trial (misses there are errors).
+func (k *Kernel) inTrial(t *vm.Thread) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.trials[t] > 0
+}
+
+func (k *Kernel) trial(t *vm.Thread, d int) {
+	k.mu.Lock()
+	k.trials[t] += d
+	if k.trials[t] <= 0 {
+		delete(k.trials, t)
+	}
+	k.mu.Unlock()
+}
+
+// miss is what the kernel knows about one failed send.
+type miss struct {
+	rcv     vm.Value
+	sel     string
+	args    []vm.Value
+	owner   *vm.Object
+	traits  bool
+	key     string
+	where   string // "acct (oid 12)", for messages
+	ownerID string // the owner's name in the method's file name
+}
+
+// Miss implements vm.Generator.
+func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, forced bool) (vm.Value, bool) {
+	if !forced && !k.Enabled() {
+		return vm.Value{}, false
+	}
+	if k.inTrial(t) {
+		return vm.Value{}, false // no generation inside a trial
+	}
+	k.loadPolicy(t)
+	v := t.VM()
+	owner, traits := v.OwnerFor(rcv)
+	m := &miss{rcv: rcv, sel: sel, args: args, owner: owner, traits: traits}
+	m.key = v.ShapeKey(rcv) + "\x00" + sel
+	m.where = v.Describe(rcv)
+	m.ownerID = ownerName(t, owner)
+	k.count(func(s *Stats) { s.Misses++ })
+
+	j := k.job(m.key)
+	if j.candidate != "" {
+		text := j.candidate
+		j.candidate = ""
+		res, rej := k.tryInstall(t, m, text, j.attempts, "model", j.prompt)
+		if rej == nil {
+			k.dropJob(m.key)
+			if err := k.cfg.Store.Put(m.key, Entry{Text: text, Selector: sel, Model: k.modelName(), Time: time.Now().UTC()}); err != nil {
+				fmt.Fprintf(k.cfg.Log, "batos: could not keep the accepted method in the generation cache: %v\n", err)
+			}
+			return res, true
+		}
+		j.rejections = append(j.rejections, rej)
+		k.count(func(s *Stats) { s.Rejected++ })
+		fmt.Fprintf(k.cfg.Log, "batos: attempt %d of %d rejected: %s\n", j.attempts, k.cfg.MaxAttempts, rej)
+	} else if e, ok := k.cfg.Store.Get(m.key); ok && len(j.rejections) == 0 {
+		res, rej := k.tryInstall(t, m, e.Text, 0, "cache", "")
+		if rej == nil {
+			k.count(func(s *Stats) { s.CacheHits++ })
+			return res, true
+		}
+		// the world changed under the cached text: forget it, ask the model
+		k.cfg.Store.Delete(m.key)
+		fmt.Fprintf(k.cfg.Log, "batos: the cached '%s' no longer fits %s (%s); asking the model\n", sel, m.where, rej)
+	}
+	if j.attempts >= k.cfg.MaxAttempts {
+		k.dropJob(m.key)
+		k.count(func(s *Stats) { s.Failed++ })
+		k.recordFailure(m, j)
+		t.Raise(vm.ErrGeneration, failureMessage(m, j))
+	}
+	prompt := k.prompt(t, m, rejList(j.rejections))
+	notice := fmt.Sprintf("batos: writing '%s' for %s, into %s, with %s, attempt %d of %d",
+		sel, m.where, placement(m), k.modelName(), j.attempts+1, k.cfg.MaxAttempts)
+	t.RaiseRestart(&vm.Restart{Why: notice, Work: func(ctx context.Context) error {
+		return k.generate(ctx, j, prompt, notice)
+	}})
+	return vm.Value{}, true
+}
+
+func placement(m *miss) string {
+	if m.traits {
+		return "its traits (" + m.ownerID + ")"
+	}
+	return "the receiver"
+}
+
+// generate asks the model for a method (outside the world). Two sessions
+// missing the same key wait for one generation.
+func (k *Kernel) generate(ctx context.Context, j *job, prompt, notice string) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.candidate != "" {
+		return nil // another session's generation answered this key
+	}
+	fmt.Fprintln(k.cfg.Log, notice)
+	model, err := k.cfg.Registry.Get(k.cfg.Model)
+	j.attempts++
+	j.prompt = prompt
+	k.count(func(s *Stats) { s.ModelCalls++ })
+	if err != nil {
+		j.rejections = append(j.rejections, &guard.Rejection{Code: guard.CodeModel, Msg: err.Error()})
+		return nil // the re-run reports it (or tries again)
+	}
+	req := llm.Request{Prompt: prompt, MaxTokens: k.cfg.MaxTokens, Temperature: k.cfg.Temperature, Seed: k.cfg.Seed, Grammar: k.grammar()}
+	var onPiece func(string) error
+	if k.cfg.Verbose {
+		onPiece = func(p string) error { _, err := io.WriteString(k.cfg.Log, p); return err }
+	}
+	res, err := model.Generate(ctx, req, onPiece)
+	if k.cfg.Verbose {
+		fmt.Fprintln(k.cfg.Log)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return err // interrupted: the statement fails
+		}
+		j.rejections = append(j.rejections, &guard.Rejection{Code: guard.CodeModel, Msg: err.Error()})
+		return nil
+	}
+	if strings.TrimSpace(res.Text) == "" {
+		j.rejections = append(j.rejections, &guard.Rejection{Code: guard.CodeShape, Msg: "the model wrote nothing"})
+		return nil
+	}
+	j.candidate = res.Text
+	return nil
+}
+
+// tryInstall checks text, installs it in a savepoint and runs the resumed
+// send as its trial. On success the method stays, with its provenance.
+func (k *Kernel) tryInstall(t *vm.Thread, m *miss, text string, attempts int, source, prompt string) (vm.Value, *guard.Rejection) {
+	file := "gen:" + m.ownerID + "/" + m.sel
+	gm, rej := guard.Check(guard.Request{Thread: t, Receiver: m.rcv, Owner: m.owner, Selector: m.sel, File: file, Text: text, Policy: *k.policy.Load()})
+	if rej != nil {
+		return vm.Value{}, rej
+	}
+	v := t.VM()
+	sp := v.Savepoint()
+	prov := k.provenance(t, m, text, attempts, source, prompt)
+	v.MarkGenerated(gm.Method, prov)
+	v.InstallMethod(m.owner, gm.Method, "generated")
+	k.trial(t, +1)
+	lim := vm.Limits{Steps: k.cfg.TrialSteps, Bytes: k.cfg.TrialBytes, Depth: k.cfg.TrialDepth, Deadline: time.Now().Add(k.cfg.TrialTime).UnixNano()}
+	res, err := t.Within(lim, func() vm.Value { return t.Send(m.rcv, m.sel, m.args...) })
+	k.trial(t, -1)
+	if err != nil {
+		sp.Rollback()
+		code := guard.CodeTrialError
+		switch err.Kind {
+		case vm.ErrBudget, vm.ErrDepth:
+			code = guard.CodeTrialBudget
+		case vm.ErrInterrupted:
+			code = guard.CodeTrialStopped
+		}
+		r := &guard.Rejection{Code: code, Msg: err.Msg, File: err.File, Pos: err.Pos}
+		if code == guard.CodeTrialStopped {
+			t.Raise(vm.ErrInterrupted, "interrupted while trying the generated '"+m.sel+"'")
+		}
+		return vm.Value{}, r
+	}
+	sp.Release()
+	k.register(t, prov)
+	k.count(func(s *Stats) { s.Installed++ })
+	return res, nil
+}
+
+// modelName names the model for notices and provenance.
+func (k *Kernel) modelName() string {
+	if k.cfg.Model != "" {
+		return k.cfg.Model
+	}
+	if d := k.cfg.Registry.Default; d != "" {
+		return d
+	}
+	return "no model"
+}
+
+var hashCache sync.Map // path+size+mtime -> sha256 hex
+
+// modelHash identifies the model's weights: the sha256 of its file (or
+// replay file), or the URL of a remote model.
+func (k *Kernel) modelHash() string {
+	spec := k.modelName()
+	path := strings.TrimPrefix(spec, "replay:")
+	if strings.Contains(spec, "://") {
+		return spec
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	key := fmt.Sprintf("%s|%d|%d", path, fi.Size(), fi.ModTime().UnixNano())
+	if h, ok := hashCache.Load(key); ok {
+		return h.(string)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	sum := "sha256:" + hex.EncodeToString(h.Sum(nil))
+	hashCache.Store(key, sum)
+	return sum
+}
+
+func failureMessage(m *miss, j *job) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s does not understand '%s', and the model could not write it in %d attempt(s):", m.where, m.sel, j.attempts)
+	for i, r := range j.rejections {
+		fmt.Fprintf(&b, "\n  attempt %d: %s", i+1, r)
+	}
+	return b.String()
+}
+
+func rejList(rs []*guard.Rejection) []guardRejection {
+	out := make([]guardRejection, len(rs))
+	for i, r := range rs {
+		out[i] = r
+	}
+	return out
+}

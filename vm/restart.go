@@ -1,0 +1,146 @@
+package vm
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+	"time"
+)
+
+// Restarts: how the generative kernel runs the model without holding the
+// world. A miss that needs the model raises a *Restart; the transaction
+// aborts (it leaves no trace), the Restart's Work runs with the world
+// lock released (other sessions go on), and the transaction runs again
+// from its start, this time finding the accepted method in the kernel's
+// cache. Output the aborted runs already printed is not printed again: a
+// re-run's first bytes, up to what earlier runs wrote, are dropped (exact
+// for code that prints the same thing each time it runs).
+
+// Restart is the panic value (and error) of a transaction that must run
+// again after Work.
+type Restart struct {
+	Why  string                          // for messages: "writing acct reset"
+	Work func(ctx context.Context) error // runs without the world
+}
+
+func (r *Restart) Error() string { return "restart: " + r.Why }
+
+// RaiseRestart aborts the running transaction with r.
+func (t *Thread) RaiseRestart(r *Restart) { panic(r) }
+
+// Retry runs one transaction, f, again after each Restart it raises. f
+// must abort its transaction before returning the Restart error (EvalStmt
+// does). A Restart's Work failing ends the loop with its error. Ctrl-C
+// (Cancel) cancels the Work.
+func (t *Thread) Retry(f func() (Value, error)) (Value, error) {
+	if _, nested := t.vm.Stdout.(*outputGate); nested {
+		return f() // the outer Retry runs the work
+	}
+	// the gate is the VM's output only while f holds the world
+	g := &outputGate{w: t.vm.Stdout}
+	for {
+		g.n = 0
+		t.vm.Stdout = g
+		v, err := f()
+		t.vm.Stdout = g.w
+		var r *Restart
+		if !errors.As(err, &r) {
+			return v, err
+		}
+		g.skip = max(g.skip, g.n)
+		if werr := t.outsideWorld(r.Work); werr != nil {
+			return t.vm.NilValue(), werr
+		}
+	}
+}
+
+// outsideWorld runs work with the world lock released (when the thread
+// belongs to a session), cancelling it on Ctrl-C.
+func (t *Thread) outsideWorld(work func(ctx context.Context) error) error {
+	if t.world != nil {
+		t.world.Unlock()
+		defer t.world.Lock()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				if t.cancelled.Load() {
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	err := work(ctx)
+	if t.cancelled.Load() {
+		t.cancelled.Store(false)
+		return &Error{Kind: ErrInterrupted, Msg: "interrupted"}
+	}
+	return err
+}
+
+// outputGate counts what a transaction prints and drops what an earlier
+// run of it already printed.
+type outputGate struct {
+	w       io.Writer
+	n, skip int64
+}
+
+func (g *outputGate) Write(p []byte) (int, error) {
+	n := len(p)
+	start := g.n
+	g.n += int64(n)
+	if start < g.skip {
+		drop := min(int64(n), g.skip-start)
+		p = p[drop:]
+	}
+	if len(p) == 0 {
+		return n, nil
+	}
+	if _, err := g.w.Write(p); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// worldLocker is the lock a session's thread holds during its
+// transactions (nil for a thread used alone).
+type worldLocker = *sync.Mutex
+
+// Generator is the generative kernel as the VM sees it: the standard
+// library's undefinedSelector:Arguments: asks it to write the missing
+// method. Miss answers the resumed send's result; handled is false when
+// generation is off for rcv (the miss is then an ordinary error). forced
+// is true when the receiver opted in itself (traits generative).
+type Generator interface {
+	Miss(t *Thread, rcv Value, sel string, args []Value, forced bool) (v Value, handled bool)
+	// Allows reports whether generated methods may use capability cap.
+	Allows(cap string) bool
+}
+
+// SetGenerator installs the kernel (nil removes it).
+func (vm *VM) SetGenerator(g Generator) { vm.kernel = g }
+
+// Generator returns the installed kernel, or nil.
+func (vm *VM) Generator() Generator { return vm.kernel }
+
+// capChecked wraps a primitive with an outside effect: while a generated
+// method is active on the thread, the kernel's policy must grant cap.
+func capChecked(cap, name string, fn PrimFn) PrimFn {
+	return func(t *Thread, rcv Value, args []Value) (Value, error) {
+		if g := t.vm.kernel; g != nil && !g.Allows(cap) && t.IsGenerated() {
+			t.Raise(ErrCapability, "capability '"+cap+"' denied: a generated method is active and the kernel's policy does not grant it ("+name+")")
+		}
+		return fn(t, rcv, args)
+	}
+}
