@@ -51,6 +51,16 @@ func (m *Model) AddAdapter(name, path string) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.ctx.GraphReuse() {
+		// llama.cpp would reuse a graph built with another adapter: from
+		// the first adapter on, the context builds a graph per decode.
+		c, err := cllama.NewContext(m.m, cllama.ContextParams{NCtx: m.opts.Ctx, Threads: m.opts.Threads, NoGraphReuse: true})
+		if err != nil {
+			return explainOOM(err)
+		}
+		m.ctx.Free()
+		m.ctx = c
+	}
 	s := &m.adapters
 	if old, ok := s.byName[name]; ok {
 		if s.hot == name {

@@ -111,7 +111,10 @@ func (m *Model) Generate(ctx context.Context, req llm.Request, onPiece func(stri
 		}
 		tok, err := s.Sample(c, -1)
 		if err != nil {
-			res.GenTime = time.Since(start)
+			if errors.Is(err, cllama.ErrGrammarDeadEnd) && req.IgnoreEOG {
+				err = fmt.Errorf("%w but the end, which ignoreEOG forbids", err)
+			}
+			res.Text, res.GenTime = out.text(), time.Since(start)
 			return res, err
 		}
 		if m.m.IsEOG(tok) {

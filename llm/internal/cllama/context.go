@@ -20,7 +20,13 @@ type Context struct {
 	batch  C.struct_llama_batch
 	nBatch int
 	abort  *C.int
+	// noReuse: made with NoGraphReuse.
+	noReuse bool
 }
+
+// GraphReuse reports whether the context may reuse compute graphs (see
+// ContextParams.NoGraphReuse).
+func (c *Context) GraphReuse() bool { return !c.noReuse }
 
 // ContextParams configure NewContext.
 type ContextParams struct {
@@ -28,6 +34,11 @@ type ContextParams struct {
 	NBatch     int  // tokens per llama_decode (0: 512)
 	Threads    int  // CPU threads (0: llama.cpp's default)
 	Embeddings bool // compute pooled embeddings (mean) instead of logits
+	// NoGraphReuse makes llama.cpp build the compute graph for every
+	// decode. Its graph reuse compares the adapter set by address, not by
+	// content, so a context whose LoRA adapters change must not reuse a
+	// graph: it would keep applying the previous adapter.
+	NoGraphReuse bool
 }
 
 // ErrAborted is returned by Decode when Abort stopped it.
@@ -55,11 +66,11 @@ func NewContext(m *Model, p ContextParams) (*Context, error) {
 		cp.n_threads = C.int32_t(p.Threads)
 		cp.n_threads_batch = C.int32_t(p.Threads)
 	}
-	c := &Context{m: m, nBatch: nb, abort: C.batos_flag_new()}
+	c := &Context{m: m, nBatch: nb, abort: C.batos_flag_new(), noReuse: p.NoGraphReuse}
 	cp.abort_callback = C.ggml_abort_callback(C.batos_abort_cb)
 	cp.abort_callback_data = unsafe.Pointer(c.abort)
 	ClearLog()
-	c.p = C.llama_init_from_model(m.p, cp)
+	c.p = C.batos_init_context(m.p, cp, C.bool(p.NoGraphReuse))
 	if c.p == nil {
 		C.free(unsafe.Pointer(c.abort))
 		return nil, failure("cannot create a context")

@@ -1,5 +1,7 @@
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include "helpers.h"
 #include "_cgo_export.h"
 
@@ -29,6 +31,27 @@ int *batos_flag_new(void) { return calloc(1, sizeof(int)); }
 
 void batos_flag_set(int *flag, int v) { __atomic_store_n(flag, v, __ATOMIC_RELAXED); }
 
+static pthread_mutex_t env_mu = PTHREAD_MUTEX_INITIALIZER;
+
+struct llama_context *batos_init_context(struct llama_model *m, struct llama_context_params p, bool no_reuse) {
+	if (!no_reuse) {
+		return llama_init_from_model(m, p);
+	}
+	pthread_mutex_lock(&env_mu);
+	const char *v = getenv("LLAMA_GRAPH_REUSE_DISABLE");
+	char *old = v != NULL ? strdup(v) : NULL;
+	setenv("LLAMA_GRAPH_REUSE_DISABLE", "1", 1);
+	struct llama_context *c = llama_init_from_model(m, p);
+	if (old != NULL) {
+		setenv("LLAMA_GRAPH_REUSE_DISABLE", old, 1);
+		free(old);
+	} else {
+		unsetenv("LLAMA_GRAPH_REUSE_DISABLE");
+	}
+	pthread_mutex_unlock(&env_mu);
+	return c;
+}
+
 void batos_batch_fill(struct llama_batch *b, const llama_token *toks, int n, int pos0, bool all_logits) {
 	b->n_tokens = n;
 	for (int i = 0; i < n; i++) {
@@ -40,23 +63,37 @@ void batos_batch_fill(struct llama_batch *b, const llama_token *toks, int n, int
 	}
 }
 
-static void fill(batos_sampler *s, const float *logits, llama_token_data_array *arr) {
+// fill loads the logits into the candidate buffer; it reports false when
+// one is NaN or +Inf (broken weights), which the samplers cannot handle.
+static bool fill(batos_sampler *s, const float *logits, llama_token_data_array *arr) {
+	bool finite = true;
 	for (int32_t i = 0; i < s->n_vocab; i++) {
+		float l = logits[i];
+		if (isnan(l) || (isinf(l) && l > 0)) {
+			finite = false;
+		}
 		s->cur[i].id = i;
-		s->cur[i].logit = logits[i];
+		s->cur[i].logit = l;
 		s->cur[i].p = 0.0f;
 	}
 	arr->data = s->cur;
 	arr->size = (size_t)s->n_vocab;
 	arr->selected = -1;
 	arr->sorted = false;
+	return finite;
 }
 
-// dead reports that the grammar allowed no token (accepting one would
-// throw inside llama.cpp, which aborts the process).
-static bool dead(const llama_token_data_array *arr) {
-	float l = arr->data[arr->selected].logit;
-	return isinf(l) && l < 0;
+static bool masked(float l) { return isinf(l) && l < 0; }
+
+// live counts the candidates that can still be chosen (a logit above
+// -Inf). The dist sampler must never see none: it asserts, or without
+// asserts picks a banned token, which the grammar then throws on.
+static int64_t live(const llama_token_data_array *arr) {
+	int64_t n = 0;
+	for (size_t i = 0; i < arr->size; i++) {
+		n += !masked(arr->data[i].logit);
+	}
+	return n;
 }
 
 // allowed checks one token against the grammar.
@@ -64,39 +101,63 @@ static bool allowed(batos_sampler *s, llama_token id) {
 	llama_token_data one = {id, 1.0f, 0.0f};
 	llama_token_data_array single = {&one, 1, -1, false};
 	llama_sampler_apply(s->grammar, &single);
-	return !(isinf(one.logit) && one.logit < 0);
+	return !masked(one.logit);
 }
 
-static bool selected_ok(const llama_token_data_array *arr) {
-	return arr->selected >= 0 && arr->selected < (int64_t)arr->size;
+// pick runs the chain and the selector on arr; with a grammar it is
+// applied to every candidate first. It returns the chosen token or a
+// BATOS_* error.
+static llama_token pick(batos_sampler *s, llama_token_data_array *arr, bool grammar) {
+	if (grammar) {
+		llama_sampler_apply(s->grammar, arr);
+		if (live(arr) == 0) {
+			return BATOS_DEAD;
+		}
+	}
+	llama_sampler_apply(s->chain, arr);
+	if (live(arr) == 0) {
+		// Only bans (ignoreEOG) can mask every token the grammar allows.
+		return grammar ? BATOS_DEAD : BATOS_NONE;
+	}
+	llama_sampler_apply(s->selector, arr);
+	if (arr->selected < 0 || arr->selected >= (int64_t)arr->size || masked(arr->data[arr->selected].logit)) {
+		return BATOS_NONE;
+	}
+	return arr->data[arr->selected].id;
 }
 
 llama_token batos_sample(batos_sampler *s, struct llama_context *ctx, int32_t idx) {
 	const float *logits = llama_get_logits_ith(ctx, idx);
+	if (logits == NULL) {
+		return BATOS_NONE;
+	}
 	llama_token_data_array arr;
-	fill(s, logits, &arr);
+	if (!fill(s, logits, &arr)) {
+		return BATOS_NONFINITE;
+	}
 	s->steps++;
-	if (s->grammar != NULL && s->grammar_first) {
-		llama_sampler_apply(s->grammar, &arr);
+	bool first = s->grammar != NULL && s->grammar_first;
+	llama_token id = pick(s, &arr, first);
+	if (id < 0) {
+		return id;
 	}
-	llama_sampler_apply(s->chain, &arr);
-	llama_sampler_apply(s->selector, &arr);
-	if (!selected_ok(&arr)) {
-		return -1;
-	}
-	if (s->grammar != NULL && s->grammar_first && dead(&arr)) {
-		return -2;
-	}
-	llama_token id = arr.data[arr.selected].id;
-	if (s->grammar != NULL && !s->grammar_first && !allowed(s, id)) {
+	if (s->grammar != NULL && !first && !allowed(s, id)) {
+		// Rejection sampling among the chain's candidates (top-k/top-p
+		// may have kept only a few), until they run out or after
+		// BATOS_REJECTS tries; then the grammar-masked distribution over
+		// the whole vocabulary.
 		s->resampled++;
 		bool found = false;
+		int64_t left = live(&arr);
 		for (int tries = 0; tries < BATOS_REJECTS; tries++) {
 			arr.data[arr.selected].logit = -INFINITY;
+			if (--left <= 0) {
+				break;
+			}
 			arr.selected = -1;
 			arr.sorted = false; // the samplers trust a sorted array's first logit
 			llama_sampler_apply(s->selector, &arr);
-			if (!selected_ok(&arr) || dead(&arr)) {
+			if (arr.selected < 0 || arr.selected >= (int64_t)arr.size || masked(arr.data[arr.selected].logit)) {
 				break;
 			}
 			id = arr.data[arr.selected].id;
@@ -107,16 +168,10 @@ llama_token batos_sample(batos_sampler *s, struct llama_context *ctx, int32_t id
 		}
 		if (!found) {
 			fill(s, logits, &arr);
-			llama_sampler_apply(s->grammar, &arr);
-			llama_sampler_apply(s->chain, &arr);
-			llama_sampler_apply(s->selector, &arr);
-			if (!selected_ok(&arr)) {
-				return -1;
+			id = pick(s, &arr, true);
+			if (id < 0) {
+				return id;
 			}
-			if (dead(&arr)) {
-				return -2;
-			}
-			id = arr.data[arr.selected].id;
 		}
 	}
 	if (s->grammar != NULL) {

@@ -16,6 +16,11 @@ bool batos_abort_cb(void *data);
 int *batos_flag_new(void);
 void batos_flag_set(int *flag, int v);
 
+// batos_init_context is llama_init_from_model, with llama.cpp's graph
+// reuse turned off when no_reuse (it reads LLAMA_GRAPH_REUSE_DISABLE when
+// the context is made; the variable is set for that call only).
+struct llama_context *batos_init_context(struct llama_model *m, struct llama_context_params p, bool no_reuse);
+
 // batos_batch_fill loads tokens [0, n) at positions pos0.. of sequence 0.
 // Only the last token's logits are computed unless all_logits.
 void batos_batch_fill(struct llama_batch *b, const llama_token *toks, int n, int pos0, bool all_logits);
@@ -33,14 +38,21 @@ typedef struct {
 	int32_t steps;
 } batos_sampler;
 
+// batos_sample's errors.
+#define BATOS_NONE -1      // nothing was selected
+#define BATOS_DEAD -2      // the grammar allows no token (after bans)
+#define BATOS_NONFINITE -3 // a logit is NaN or +Inf
+
 // batos_sample picks the next token from the logits of batch output idx
-// and accepts it; it returns -2 when the grammar allows no token, -1 when
-// nothing was selected. Without grammar_first, it samples freely and
+// and accepts it, or returns a BATOS_* error. No sampler ever sees a
+// candidate list without a finite logit, and the grammar only accepts
+// tokens it allowed, so neither llama.cpp's asserts nor its grammar's
+// exceptions can be reached from here. Without grammar_first, it samples freely and
 // checks only the chosen token against the grammar; a rejected token is
 // removed and the choice made again among the rest (rejection sampling,
-// which draws exactly from the grammar-restricted distribution), and only
-// after BATOS_REJECTS rejections is the grammar applied to every
-// candidate.
+// which draws exactly from the grammar-restricted distribution), and when
+// they run out (top-k, top-p) or after BATOS_REJECTS rejections the
+// grammar is applied to every candidate of the vocabulary.
 #define BATOS_REJECTS 32
 
 llama_token batos_sample(batos_sampler *s, struct llama_context *ctx, int32_t idx);

@@ -30,6 +30,10 @@ type SamplerParams struct {
 // ErrGrammarDeadEnd means the grammar allows no token of the vocabulary.
 var ErrGrammarDeadEnd = errors.New("the grammar allows no token here")
 
+// ErrNonFinite means the model computed logits that are NaN or +Inf: its
+// weights, or an applied adapter's, are broken.
+var ErrNonFinite = errors.New("the model computed non-finite logits (NaN or infinity): its weights, or its adapter's, are broken")
+
 // Sampler picks tokens. One goroutine at a time.
 type Sampler struct {
 	s C.batos_sampler
@@ -88,8 +92,10 @@ func NewSampler(m *Model, p SamplerParams) (*Sampler, error) {
 func (s *Sampler) Sample(c *Context, idx int) (int32, error) {
 	t := C.batos_sample(&s.s, c.p, C.int32_t(idx))
 	switch {
-	case t == -2:
+	case t == C.BATOS_DEAD:
 		return 0, ErrGrammarDeadEnd
+	case t == C.BATOS_NONFINITE:
+		return 0, ErrNonFinite
 	case t < 0:
 		return 0, errors.New("the sampler selected no token")
 	}
