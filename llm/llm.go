@@ -22,6 +22,8 @@ package llm
 import (
 	"context"
 	"errors"
+	"fmt"
+	"math"
 	"time"
 )
 
@@ -76,6 +78,7 @@ type Info struct {
 	VocabSize    int
 	EmbeddingLen int
 	GPULayers    int // layers offloaded to a GPU
+	Threads      int // CPU threads (local models)
 }
 
 // Message is one turn of a chat.
@@ -127,12 +130,30 @@ func (r Request) Normalize() Request {
 	return r
 }
 
+// Check reports a request whose options make no sense: MaxTokens or TopK
+// below 0, TopP outside [0, 1] (0: off), a temperature that is not a
+// number. (A negative Temperature means the default; the model primitive
+// refuses one the user wrote.) Every backend checks before it generates.
+func (r Request) Check() error {
+	switch {
+	case r.MaxTokens < 0:
+		return fmt.Errorf("maxTokens is %d: it must be 0 (the default, %d) or more", r.MaxTokens, DefaultMaxTokens)
+	case r.TopK < 0:
+		return fmt.Errorf("topK is %d: it must be 0 (off) or more", r.TopK)
+	case math.IsNaN(r.TopP) || r.TopP < 0 || r.TopP > 1:
+		return fmt.Errorf("topP is %v: it must be in (0, 1]", r.TopP)
+	case math.IsNaN(r.Temperature) || math.IsInf(r.Temperature, 0):
+		return fmt.Errorf("temperature is %v: it must be a finite number, 0 or more", r.Temperature)
+	}
+	return nil
+}
+
 // Result is what a generation produced.
 type Result struct {
 	Text         string
 	PromptTokens int
 	Tokens       int    // generated
-	StopReason   string // "eog", "length", "stop", "context", "cancelled"
+	StopReason   string // "eog", "length", "stop", "context", "cancelled", "cut"
 	PromptTime   time.Duration
 	GenTime      time.Duration
 	Resampled    int // steps resampled under the grammar

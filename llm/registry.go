@@ -6,15 +6,20 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Options are the load settings of a model (the CLI's flags).
 type Options struct {
 	GPULayers  int    // layers to offload (-1: all, the default when a GPU backend is loaded)
 	Ctx        int    // context length (0: the model's, at most DefaultCtx)
-	Threads    int    // CPU threads (0: one per CPU)
+	Threads    int    // CPU threads (0: one per CPU; at most one per CPU)
 	GPUBackend string // a ggml backend library to load first (libggml-cuda.so)
 	Verbose    bool
+	// Remote models (http): the longest wait to connect and for a reply's
+	// first byte, and the longest silence inside a reply (0: the
+	// backend's defaults).
+	ConnectTimeout, IdleTimeout time.Duration
 }
 
 // DefaultCtx bounds the context of a model opened with Ctx 0.

@@ -46,6 +46,9 @@ func (s *Scripted) Tokenize(text string) ([]int, error) {
 
 // Generate implements Model.
 func (s *Scripted) Generate(ctx context.Context, req Request, onPiece func(string) error) (Result, error) {
+	if err := req.Check(); err != nil {
+		return Result{}, err
+	}
 	req = req.Normalize()
 	prompt := req.Prompt
 	if len(req.Messages) > 0 {
