@@ -83,7 +83,7 @@ func start(t *testing.T) (*fakeServer, *openai.Model, string) {
 	f := &fakeServer{}
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
-	m, err := openai.Open(srv.URL + "/v1")
+	m, err := openai.Open(srv.URL+"/v1", llm.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,9 +92,6 @@ func start(t *testing.T) (*fakeServer, *openai.Model, string) {
 
 func TestGenerate(t *testing.T) {
 	f, m, _ := start(t)
-	if m.Info().Name != "fake-model" {
-		t.Errorf("name %q", m.Info().Name)
-	}
 	var pieces []string
 	res, err := m.Generate(context.Background(), llm.Request{Prompt: "hello there", MaxTokens: 9, Temperature: 0.5, Seed: 4,
 		Stop: []string{"\n"}, Grammar: `root ::= "x"`}, func(p string) error { pieces = append(pieces, p); return nil })
@@ -106,6 +103,9 @@ func TestGenerate(t *testing.T) {
 	}
 	if res.PromptTokens != 3 || res.Tokens != 7 || res.StopReason != "eog" {
 		t.Errorf("result %+v", res)
+	}
+	if m.Info().Name != "fake-model" {
+		t.Errorf("name %q", m.Info().Name)
 	}
 	f.mu.Lock()
 	b := f.last
@@ -141,11 +141,15 @@ func TestErrorsAndCancel(t *testing.T) {
 	if !errors.Is(err, llm.ErrCancelled) || n > 5 {
 		t.Errorf("cancel: %v after %d pieces (%q)", err, n, res.Text)
 	}
-	if _, err := openai.Open("ftp://x"); err == nil {
+	if _, err := openai.Open("ftp://x", llm.Options{}); err == nil {
 		t.Errorf("bad URL accepted")
 	}
-	if _, err := openai.Open(url + "/nothing/v1"); err == nil {
-		t.Errorf("a server without /models accepted")
+	nothing, err := openai.Open(url+"/nothing/v1", llm.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nothing.Generate(context.Background(), llm.Request{Prompt: "x"}, nil); err == nil || !strings.Contains(err.Error(), "/nothing/v1/models") {
+		t.Errorf("a server without /models: %v", err)
 	}
 }
 
@@ -173,3 +177,5 @@ func TestRegistry(t *testing.T) {
 		t.Errorf("name %q", m.Info().Name)
 	}
 }
+
+func decodeJSON(r *http.Request, v any) error { return json.NewDecoder(r.Body).Decode(v) }
