@@ -150,7 +150,7 @@ func resend(s *Send, deleg *lexer.Token) {
 
 func (c *conv) kwSend(g *gKwSend, recv Expr) Expr {
 	sel := g.First.Value
-	ok := true
+	ok := c.checkSel(g.First)
 	args := []Expr{c.kwArg(g.First, g.Arg)}
 	for _, p := range g.Rest {
 		sel += p.Kw.Value
@@ -261,8 +261,7 @@ func (c *conv) unary(g *gUnary) Expr {
 		e = c.primary(g.Prim)
 	} else {
 		first := *g.First
-		if first.Type == tCapIdent {
-			c.errorf(tokPos(first), "message names must begin with a lowercase letter or '_': '%s'", first.Value)
+		if !c.checkSel(first) {
 			return nil
 		}
 		span := c.span(first, first)
@@ -283,11 +282,24 @@ func (c *conv) unary(g *gUnary) Expr {
 }
 
 func (c *conv) unarySend(recv Expr, t lexer.Token) Expr {
-	if t.Type == tCapIdent {
-		c.errorf(tokPos(t), "message names must begin with a lowercase letter or '_': '%s'", t.Value)
+	if !c.checkSel(t) {
 		return nil
 	}
 	return &Send{Span: Span{recv.Pos(), c.tokEnd(t)}, SelPos: tokPos(t), Recv: recv, Kind: Unary, Sel: t.Value}
+}
+
+// checkSel reports a unary selector or first keyword that no message can
+// have: a capitalised one, or '_' with no primitive name after it.
+func (c *conv) checkSel(t lexer.Token) bool {
+	switch {
+	case t.Type == tCapIdent:
+		c.errorf(tokPos(t), "message names must begin with a lowercase letter or '_': '%s'", t.Value)
+	case t.Value == "_" || t.Value == "_:":
+		c.errorf(tokPos(t), "missing rest of primitive name after '_' (primitives are named like _Clone or _IntAdd:)")
+	default:
+		return true
+	}
+	return false
 }
 
 func (c *conv) primary(g *gPrimary) Expr {

@@ -152,12 +152,17 @@ type gSlot struct {
 	Un  *gUnarySlot  `parser:"| @@"`
 }
 
-// gUnarySlot is `name`, `name*`, `name = e`, `name <- e`, `name* = e`.
+// gUnarySlot is `name`, `name*`, `name = e`, `name <- e`, `name* = e`
+// (where `*=` and `*<-` may be one token). Junk is an expression after a
+// name with no '=' or '<-' (an error, reported in plain words); it cannot
+// start with '{', which after a slot opens an annotation group, as in
+// Self: `(| a {'Category: x' b} |)`.
 type gUnarySlot struct {
 	Name   lexer.Token  `parser:"@(Ident | CapIdent)"`
-	Star   *lexer.Token `parser:"@('*' | '*=' | '*<-')?"`
-	Assign *lexer.Token `parser:"@('=' | '<-')?"`
-	Value  *gExpr       `parser:"@@?"`
+	Star   *lexer.Token `parser:"@'*'?"`
+	Assign *lexer.Token `parser:"( @('=' | '<-' | '*=' | '*<-')"`
+	Value  *gExpr       `parser:"  @@?"`
+	Junk   *gExpr       `parser:"| (?! LBrace) @@ )?"`
 }
 
 // gBinSlot is `op [arg] = ( body )`.

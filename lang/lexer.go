@@ -225,6 +225,16 @@ func (s *scanner) token(c byte) (typ lexer.TokenType, bad bool) {
 		}
 		return tOp, false
 	}
+	if c == '.' && isDigit(s.peek(1)) {
+		// Self's lexer too: '.5' is neither a statement end nor a float.
+		p := s.pos()
+		s.advance(1)
+		for isDigit(s.peek(0)) {
+			s.advance(1)
+		}
+		s.errorf(p, "a float needs a digit before the decimal point: write 0%s", s.src[p.Offset:s.off])
+		return tNumber, true
+	}
 	if t, ok := punct[c]; ok {
 		s.advance(1)
 		return t, false

@@ -51,6 +51,13 @@ func TestParseExpr(t *testing.T) {
 		{"'a\\nb'", "str:\"a\\nb\"@1:1-1:7"},
 		{"(| at: i Put: v = (v). at:Put:With: = (| :i. :j. :k | j) |)", "(obj | (slot at:Put: const args=i,v (obj (unary v _ @1:20-1:21) @1:19-1:22) @1:4-1:22) (slot at:Put:With: const (obj | (slot i arg @1:42-1:44) (slot j arg @1:46-1:48) (slot k arg @1:50-1:52) | (unary j _ @1:55-1:56) @1:39-1:57) @1:24-1:57) | @1:1-1:60)"},
 		{"x foo: 1 Bar: 2", "(keyword foo:Bar: (unary x _ @1:1-1:2) int:1@1:8-1:9 int:2@1:15-1:16 @1:1-1:16)"},
+		// Self's parser tests slotList1 and slotList4: an annotation group
+		// may follow a slot without a '.', also among a method's arguments.
+		{"(| a:B: = (| {'arg1' :a {'more' :b}} | self) |)", "(obj | (slot a:B: const (obj | (slot a arg cat=\"arg1\" @1:22-1:24) (slot b arg cat=\"more\" @1:33-1:35) | self@1:40-1:44 @1:11-1:45) @1:4-1:45) | @1:1-1:48)"},
+		{"(| a. {'b' c. d {'e' f}. g. } h |)", "(obj | (slot a assign @1:4-1:5) (slot c assign cat=\"b\" @1:12-1:13) (slot d assign cat=\"b\" @1:15-1:16) (slot f assign cat=\"e\" @1:22-1:23) (slot g assign cat=\"b\" @1:26-1:27) (slot h assign @1:31-1:32) | @1:1-1:35)"},
+		{"(| p*= 3. q *<- 4. r* = 5. s* |)", "(obj | (slot p const parent int:3@1:8-1:9 @1:4-1:9) (slot q assign parent int:4@1:17-1:18 @1:11-1:18) (slot r const parent int:5@1:25-1:26 @1:20-1:26) (slot s assign parent @1:28-1:30) | @1:1-1:33)"},
+		// A data object (no code) may initialise an assignable slot.
+		{"(| a <- (| x = 3 |). b <- () |)", "(obj | (slot a assign (obj | (slot x const int:3@1:16-1:17 @1:12-1:17) | @1:9-1:20) @1:4-1:20) (slot b assign (obj @1:27-1:29) @1:22-1:29) | @1:1-1:32)"},
 	}
 	for _, tt := range tests {
 		e, err := ParseExpr("x", tt.src)
@@ -83,7 +90,8 @@ func TestParseStatements(t *testing.T) {
 		{"'one\ntwo' size", []string{"'one\\ntwo' size"}},
 		{"x \"a comment\nspanning lines\" y", []string{"x y"}},
 		{"x \"c\"\ny", []string{"x", "y"}},
-		{"\n\n.\n. x. .", []string{"x"}},
+		{"\n\nx\n.\ny.", []string{"x", "y"}}, // a '.' may end a statement a newline ended
+		{"x foo\n  . y", []string{"x foo", "y"}},
 		{"^ x\n^ y.", []string{"^ x", "^ y"}},
 		{"x.\r\ny\r\n", []string{"x", "y"}},
 		{"", nil},

@@ -45,8 +45,9 @@ func (c *conv) object(g *gObject, role objectRole, sel string, want int) Expr {
 		} else {
 			c.errorf(tokPos(g.Open), "'%s' takes %d argument(s) but this method declares %d", sel, Arity(sel), len(args)+Arity(sel)-want)
 		}
-	case role == methodObject && want > 0 && !hasCode(g.Code):
-		c.errorf(tokPos(g.Open), "the method of '%s' has arguments but no code", sel)
+	case role == methodObject && Arity(sel) > 0 && !hasCode(g.Code):
+		// Self: an object without code is data, which takes no arguments.
+		c.errorf(tokPos(g.Open), "slot '%s' takes arguments, so its value must be a method with code, not a data object", sel)
 	}
 	return o
 }
@@ -155,7 +156,8 @@ type slotLister struct {
 }
 
 // items converts slot items under category. A slot must be followed by
-// '.' unless the list or group ends; an annotation group may be.
+// '.' unless the list or group ends or an annotation group follows (as in
+// Self); an annotation group may be followed by '.'.
 func (l *slotLister) items(items []*gSlotItem, category string) {
 	c := l.c
 	var after *Slot // the previous item was this slot, with no '.' yet
@@ -168,7 +170,7 @@ func (l *slotLister) items(items []*gSlotItem, category string) {
 			}
 			after, dotOK = nil, false
 			continue
-		case after != nil:
+		case after != nil && it.Group == nil:
 			c.errorf(itemPos(it), "missing '.' after slot '%s'", after.Name)
 		}
 		if it.Group != nil {
@@ -272,30 +274,32 @@ func (c *conv) unarySlot(g *gUnarySlot) *Slot {
 	}
 	s := &Slot{Span: c.span(g.Name, g.Name), Name: name, Kind: Assignable}
 	last := g.Name
-	assigned := false
+	assigned := g.Assign != nil
 	if g.Star != nil {
 		s.Parent, last = true, *g.Star
-		switch g.Star.Value {
-		case "*=":
-			s.Kind, assigned = Constant, true
-		case "*<-":
-			assigned = true
-		}
 	}
-	if g.Assign != nil {
-		if assigned {
-			c.errorf(tokPos(*g.Assign), "unexpected '%s' after '%s%s'", g.Assign.Value, name, g.Star.Value)
-			return nil
+	if assigned {
+		op := g.Assign.Value
+		if strings.HasPrefix(op, "*") {
+			if s.Parent {
+				c.errorf(tokPos(*g.Assign), "unexpected '%s' after '%s*'", op, name)
+				return nil
+			}
+			s.Parent, op = true, op[1:]
 		}
-		assigned, last = true, *g.Assign
-		if g.Assign.Value == "=" {
+		last = *g.Assign
+		if op == "=" {
 			s.Kind = Constant
 		}
 	}
 	s.Stop = c.tokEnd(last)
 	switch {
-	case !assigned && g.Value != nil:
-		c.errorf(exprPos(g.Value), "expected '=', '<-', '.' or '|' after slot '%s'", name)
+	case g.Junk != nil:
+		if j := g.Junk; j.Kw == nil && j.Bin.Recv == nil && j.Bin.Impl.Op != nil && strings.HasPrefix(j.Bin.Impl.Op.Value, "**") {
+			c.errorf(exprPos(j), "'%s**' is a Self 2 priority parent, which Self 4 no longer has: write '%s*'", name, name)
+			return nil
+		}
+		c.errorf(exprPos(g.Junk), "expected '=', '<-', '.' or '|' after slot '%s'", name)
 		return nil
 	case assigned && g.Value == nil:
 		c.errorf(c.after(last), "missing initial value for slot '%s'", name)
@@ -305,6 +309,10 @@ func (c *conv) unarySlot(g *gUnarySlot) *Slot {
 	}
 	if s.Kind == Constant {
 		s.Value = c.methodOrExpr(g.Value, name, 0)
+	} else if p := bareObject(g.Value); p != nil && isMethod(p) {
+		// Self: `a <- (self)` is not `a <- self`.
+		c.errorf(tokPos(last), "cannot put a method in an assignable slot: '%s' takes a value (write it without parentheses), '=' a method", last.Value)
+		return nil
 	} else {
 		s.Value = c.expr(g.Value)
 	}
@@ -420,6 +428,15 @@ func bareObject(g *gExpr) *gPrimary {
 		return u.Prim
 	}
 	return nil
+}
+
+// isMethod reports whether an object literal (plain or annotated) has
+// code, which makes it a method when it initialises a slot.
+func isMethod(p *gPrimary) bool {
+	if p.Obj != nil {
+		return hasCode(p.Obj.Code)
+	}
+	return p.Annot != nil && p.Annot.Obj != nil && hasCode(p.Annot.Obj.Code)
 }
 
 // exprPos is where an expression's first token is.

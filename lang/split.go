@@ -50,8 +50,9 @@ func closeText(open lexer.TokenType) string {
 // script set, a '.' at bracket depth zero ends a statement, and so does a
 // newline at depth zero when the statement so far can end there (its last
 // token ends an expression) and the next line does not go on with a
-// capitalised keyword (which can never start a statement). Without it (ParseExpr) everything is one
-// statement.
+// capitalised keyword (which can never start a statement). A '.' with no
+// statement before it is an error. Without script (ParseExpr) everything
+// is one statement.
 func split(file string, toks []token, end Pos, script bool, errs *ErrorList) []chunk {
 	type frame struct {
 		typ lexer.TokenType
@@ -65,6 +66,7 @@ func split(file string, toks []token, end Pos, script bool, errs *ErrorList) []c
 		depth  int // len(stack) plus all keyword counts
 		start  int
 		bad    bool
+		nlEnd  bool // the previous statement was ended by a newline
 	)
 	emit := func(i int, end Pos) {
 		if i > start || bad {
@@ -78,6 +80,7 @@ func split(file string, toks []token, end Pos, script bool, errs *ErrorList) []c
 		if script && len(stack) == 0 && i > start && t.nl && canEnd(toks[i-1].typ) && t.typ != tCapKeyword {
 			emit(i, t.pos)
 			start = i
+			nlEnd = true
 		}
 		if t.bad {
 			bad = true
@@ -134,8 +137,15 @@ func split(file string, toks []token, end Pos, script bool, errs *ErrorList) []c
 		case tDot:
 			if len(stack) == 0 {
 				if script {
+					// As in Self, a '.' ends a statement and cannot stand
+					// for one, except right after a statement that a
+					// newline already ended (x<newline>. is x.).
+					if i == start && !nlEnd && !bad {
+						errs.add(file, t.pos, "empty statement: nothing before this '.'")
+					}
 					emit(i, t.pos)
 					start = i + 1
+					nlEnd = false
 				}
 			} else {
 				f := &stack[len(stack)-1]

@@ -45,3 +45,6 @@
 { 'an annotated expression object' (| x = 1 |) }.
 { 'annotated code object' (3 + 4) }.
 { 'annotated block' [| :unused | unused] } value: 3.
+"As in Self (its parser tests slotList1, slotList4): an annotation group may follow a slot with no '.'."
+(| a:B: = (| {'arg1' :a {'more' :b}} | self) |).
+(| a. {'b' c. d {'e' f}. g. } h |).

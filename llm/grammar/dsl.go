@@ -32,11 +32,12 @@ var dropped = []string{"GAnnotExpr", "GAnnotGroup"}
 
 // overrides replace lang's structural rules; GMethodSlot is the root.
 const overrides = `
-GMethodSlot = (GUnaryHead | GBinaryHead | GKeywordHead) "=" GMethod .
+GMethodSlot = GUnaryHead "=" GMethod | (GBinaryHead | GKeywordHead) "=" GArgMethod .
 GUnaryHead = <name> .
 GBinaryHead = <op> <name> .
 GKeywordHead = <keyword> <name> (<capkeyword> <name>)? .
 GMethod = <lparen> GSlotList? GCode? <rparen> .
+GArgMethod = <lparen> GSlotList? GCode <rparen> .
 GObject = <lparen> GSlotList? GCode? <rparen> .
 GBlock = <lbrack> GBlockSlots? GCode <rbrack> .
 GCode = GStmt (<dot> GStmt)* <dot>? .
