@@ -41,7 +41,11 @@ func (img *Image) PutBlob(r io.Reader) (vm.BlobRef, error) {
 	var size int64
 	buf := make([]byte, BlobChunk)
 	batch := img.db.NewBatch()
-	defer func() { batch.Close() }()
+	defer func() {
+		if batch != nil {
+			batch.Close()
+		}
+	}()
 	for {
 		n, err := io.ReadFull(r, buf)
 		if n > 0 {
@@ -54,10 +58,11 @@ func (img *Image) PutBlob(r io.Reader) (vm.BlobRef, error) {
 				return vm.BlobRef{}, err
 			}
 			if batch.Len() >= 16*BlobChunk {
-				if err := img.commitBatch(batch, pebble.NoSync); err != nil {
+				b := batch
+				batch = nil // commitBatch closes it
+				if err := img.commitBatch(b, pebble.NoSync); err != nil {
 					return vm.BlobRef{}, err
 				}
-				batch.Close()
 				batch = img.db.NewBatch()
 			}
 		}
@@ -76,7 +81,9 @@ func (img *Image) PutBlob(r io.Reader) (vm.BlobRef, error) {
 		return vm.BlobRef{}, err
 	}
 	batch.Set(blobKey(ref.Hash), meta, nil)
-	if err := img.commitBatch(batch, pebble.Sync); err != nil {
+	b := batch
+	batch = nil
+	if err := img.commitBatch(b, pebble.Sync); err != nil {
 		return vm.BlobRef{}, err
 	}
 	return ref, nil

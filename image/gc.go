@@ -94,9 +94,9 @@ func (img *Image) GC(dryRun bool, p *Progress) (GCStats, error) {
 	p.Start("gc: sweeping", int64(len(dead)), "records")
 	defer p.Done()
 	b := img.db.NewBatch()
-	defer b.Close()
 	for _, k := range dead {
 		if err := b.Delete(k, nil); err != nil {
+			b.Close()
 			return st, err
 		}
 		p.Add(1)

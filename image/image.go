@@ -27,27 +27,34 @@ type Options struct {
 	CacheObjects int    // loaded objects kept beyond a commit; 0 means DefaultCacheObjects
 	FS           vfs.FS // nil means the real file system (tests use vfs.NewMem)
 	NoSync       bool   // commit without fsync (benchmarks of the sync cost only)
+	MemTableSize uint64 // Pebble's memtable size; 0 means Pebble's default (tests use a small one)
+	// Listener, if set, also receives Pebble's events (tests use it to
+	// tell flushes from compactions).
+	Listener *pebble.EventListener
 }
 
 // Image is a batos world stored in Pebble. It is the VM's Heap and the
 // loader of its ghosts. An Image serves one VM.
 type Image struct {
-	db      *pebble.DB
-	opts    Options
-	vm      *vm.VM
-	undo    vm.UndoLog
-	next    vm.OID
-	objs    map[vm.OID]weak.Pointer[vm.Object]
-	maps    map[vm.OID]*vm.Map
-	loaded  []*vm.Object // objects with contents in memory, oldest first
-	seq     uint64       // commits so far
-	hasRoot bool
-	enc     *encoder // objects
-	menc    *encoder // maps
-	dec     *decoder
-	roots   *vm.Roots
-	failed  error  // set by a failed batch commit: no more writes or loads
-	release func() // releases the image's lock (lock.go)
+	db        *pebble.DB
+	opts      Options
+	vm        *vm.VM
+	undo      vm.UndoLog
+	next      vm.OID
+	objs      map[vm.OID]weak.Pointer[vm.Object]
+	maps      map[vm.OID]*vm.Map
+	loaded    []*vm.Object // objects with contents in memory, oldest first
+	seq       uint64       // commits so far
+	hasRoot   bool
+	enc       *encoder // objects
+	menc      *encoder // maps
+	dec       *decoder
+	roots     *vm.Roots
+	failed    error       // set by a failed batch commit: no more writes or loads
+	release   func()      // releases the image's lock (lock.go)
+	watch     *diskWatch  // Pebble's background errors and write stalls (disk.go)
+	readOnly  error       // set when opened read-only for lack of space: commits answer it
+	abandoned *commitWait // a commit abandoned on a full disk, not ended yet
 }
 
 // Open opens the image in opts.Dir, creating an empty one if the
@@ -67,13 +74,34 @@ func Open(opts Options) (*Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	popts := &pebble.Options{FS: fs, Logger: quietLogger{}, Lock: lock}
-	db, err := pebble.Open(opts.Dir, popts)
+	watch := newDiskWatch()
+	popts := &pebble.Options{FS: watch.wrap(fs), Logger: quietLogger{}, Lock: lock, EventListener: watch.listener()}
+	if opts.MemTableSize > 0 {
+		popts.MemTableSize = opts.MemTableSize
+	}
+	if opts.Listener != nil {
+		l := pebble.TeeEventListener(*popts.EventListener, *opts.Listener)
+		popts.EventListener = &l
+	}
+	var readOnly error
+	if free, need, ok := spaceToOpen(fs, opts.Dir); ok && free < need {
+		popts.ReadOnly = true
+		readOnly = diskFullError(opts.Dir, fmt.Sprintf("%d bytes are free and opening it for writing needs %d, so it is open read-only: free some space and reopen it to commit", free, need), nil)
+	}
+	db, err := openDB(opts.Dir, popts, watch, release)
 	if err != nil {
+		var de *diskError
+		if errors.As(err, &de) {
+			return nil, err // openDB releases the lock when the open ends
+		}
 		release()
+		if isNoSpace(err) || readOnly != nil {
+			return nil, diskFullError(opts.Dir, "the image cannot be opened until some space is freed", err)
+		}
 		return nil, fmt.Errorf("image %s: %w", opts.Dir, err)
 	}
-	img := &Image{db: db, opts: opts, release: release, objs: map[vm.OID]weak.Pointer[vm.Object]{}, maps: map[vm.OID]*vm.Map{}}
+	img := &Image{db: db, opts: opts, release: release, watch: watch, readOnly: readOnly,
+		objs: map[vm.OID]weak.Pointer[vm.Object]{}, maps: map[vm.OID]*vm.Map{}}
 	img.enc, img.menc = newEncoder(), newEncoder()
 	img.dec = newDecoder(img.object)
 	if err := img.readMeta(); err != nil {
@@ -87,9 +115,27 @@ type quietLogger struct{}
 
 func (quietLogger) Infof(string, ...any)  {}
 func (quietLogger) Errorf(string, ...any) {}
+
+// Fatalf panics with the message, keeping the error among args (if any)
+// as its cause, so that commitBatch can tell a full disk.
 func (quietLogger) Fatalf(format string, args ...any) {
-	panic(fmt.Sprintf(format, args...))
+	e := &fatalError{msg: fmt.Sprintf(format, args...)}
+	for _, a := range args {
+		if err, ok := a.(error); ok {
+			e.cause = err
+		}
+	}
+	panic(e)
 }
+
+// fatalError is a fatal error Pebble reported through its logger.
+type fatalError struct {
+	msg   string
+	cause error
+}
+
+func (e *fatalError) Error() string { return e.msg }
+func (e *fatalError) Unwrap() error { return e.cause }
 
 func (img *Image) get(key []byte) ([]byte, bool, error) {
 	v, closer, err := img.db.Get(key)
@@ -208,6 +254,9 @@ func (img *Image) Thread(opts vm.Options, boot func(vm.Options) (*vm.Thread, err
 // Close closes the database and releases its lock. Uncommitted work is
 // lost.
 func (img *Image) Close() error {
+	if !img.finishAbandoned() {
+		return fmt.Errorf("image %s: a commit abandoned on the full disk has not ended, so the image stays open until this process exits", img.opts.Dir)
+	}
 	err := img.db.Close()
 	img.release()
 	return err
@@ -307,7 +356,11 @@ func (img *Image) Commit(v *vm.VM) error {
 	var newMaps []*vm.Map
 	var ferr error
 	batch := img.db.NewBatch()
-	defer batch.Close()
+	defer func() {
+		if batch != nil {
+			batch.Close()
+		}
+	}()
 	refObj := func(o *vm.Object) vm.OID {
 		if o.Flags()&flagStored == 0 {
 			o.SetFlags(o.Flags() | flagStored)
@@ -362,6 +415,8 @@ func (img *Image) Commit(v *vm.VM) error {
 	}
 	if img.failed != nil {
 		ferr = img.failed
+	} else if img.readOnly != nil {
+		ferr = img.readOnly
 	}
 	written := 0
 	for len(work) > 0 && ferr == nil {
@@ -394,7 +449,9 @@ func (img *Image) Commit(v *vm.VM) error {
 		if img.opts.NoSync {
 			sync = pebble.NoSync
 		}
-		ferr = img.commitBatch(batch, sync)
+		b := batch
+		batch = nil
+		ferr = img.commitBatch(b, sync)
 	}
 	if ferr != nil {
 		for _, o := range newObjs {
@@ -419,16 +476,48 @@ func (img *Image) Commit(v *vm.VM) error {
 	return nil
 }
 
-// commitBatch commits b. Pebble reports a failed log write or sync
-// through Logger.Fatalf (quietLogger panics) after applying the batch to
-// its memtable, where reads in this process would see it, and its commit
-// pipeline is unusable afterwards; so the first failure is returned as the
-// commit's error and the image then refuses writes and loads until it is
-// reopened (faults_test.go).
+// commitBatch commits b and closes it. Pebble reports a failed log write
+// or sync through Logger.Fatalf (quietLogger panics) after applying the
+// batch to its memtable, where reads in this process would see it, and
+// its commit pipeline is unusable afterwards; so the first failure is
+// returned as the commit's error and the image then refuses writes and
+// loads until it is reopened (faults_test.go). The commit runs on its own
+// goroutine so that one stalled on a full disk can be abandoned (disk.go).
 func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) error {
-	err := commitBatch(b, opts)
+	if img.failed != nil || img.readOnly != nil {
+		b.Close()
+		if img.failed != nil {
+			return img.failed
+		}
+		return img.readOnly
+	}
+	c := &commitWait{done: make(chan error, 1)}
+	go func() {
+		err := commitBatch(b, opts)
+		b.Close()
+		c.done <- err
+	}()
+	var err error
+	for waiting := true; waiting; {
+		select {
+		case err = <-c.done:
+			waiting = false
+		case <-img.watch.wake:
+			if img.watch.stuck() {
+				img.watch.poisoned.Store(true)
+				img.abandoned = c
+				err = diskFullError(img.opts.Dir, "the transaction was not committed", img.watch.full())
+				waiting = false
+			}
+		}
+	}
 	if err != nil {
-		img.failed = fmt.Errorf("the image cannot be used after a failed commit (%v): reopen it", err)
+		if isNoSpace(err) {
+			if _, ok := err.(*diskError); !ok {
+				err = diskFullError(img.opts.Dir, "the transaction was not committed", err)
+			}
+		}
+		img.failed = fmt.Errorf("the image cannot be used after a failed commit (%w): reopen it", err)
 	}
 	return err
 }
@@ -438,7 +527,11 @@ func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) error 
 func commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("%v", r)
+			if e, ok := r.(error); ok {
+				err = e
+			} else {
+				err = fmt.Errorf("%v", r)
+			}
 		}
 	}()
 	return b.Commit(opts)

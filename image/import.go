@@ -105,7 +105,7 @@ func Import(r io.Reader, dir string, opts ImportOptions) (ExportHeader, error) {
 	if err != nil {
 		return h, err
 	}
-	im := &importer{db: img.db, dec: dec, h: h, p: opts.Progress,
+	im := &importer{img: img, db: img.db, dec: dec, h: h, p: opts.Progress,
 		maps: map[uint64]mapInfo{}, objects: map[uint64]bool{}, pending: map[uint64]bool{}}
 	im.enc = newEncoder()
 	im.enc.refObj = func(o *vm.Object) vm.OID { return o.OID() }
@@ -138,6 +138,7 @@ type mapInfo struct {
 }
 
 type importer struct {
+	img      *Image
 	db       *pebble.DB
 	dec      *msgpack.Decoder
 	enc      *encoder
@@ -166,10 +167,11 @@ func (im *importer) set(key, val []byte) error {
 		return err
 	}
 	if im.batch.Len() > 4<<20 {
-		if err := commitBatch(im.batch, pebble.NoSync); err != nil {
+		b := im.batch
+		im.batch = nil // commitBatch closes it
+		if err := im.img.commitBatch(b, pebble.NoSync); err != nil {
 			return err
 		}
-		im.batch.Close()
 		im.batch = im.db.NewBatch()
 	}
 	im.p.Add(1)
@@ -216,7 +218,11 @@ func kindNamed(name string) (vm.Kind, bool) {
 
 func (im *importer) run() error {
 	im.batch = im.db.NewBatch()
-	defer func() { im.batch.Close() }()
+	defer func() {
+		if im.batch != nil {
+			im.batch.Close()
+		}
+	}()
 	im.p.Start("import", int64(im.h.Maps+im.h.Objects), "records")
 	defer im.p.Done()
 	for i := 0; i < im.h.Maps; i++ {
@@ -272,11 +278,12 @@ func (im *importer) run() error {
 		return err
 	}
 	b := im.batch
+	im.batch = nil
 	b.Set(keyRoots, rb, nil)
 	b.Set(keyNext, binary.AppendUvarint(nil, next), nil)
 	b.Set(keyCommit, cb, nil)
 	b.Set(keyFormat, binary.AppendUvarint(nil, FormatVersion), nil)
-	return commitBatch(b, pebble.Sync)
+	return im.img.commitBatch(b, pebble.Sync)
 }
 
 func (im *importer) mapRecord() error {

@@ -50,9 +50,8 @@ func (img *Image) SidePut(table, key string, value []byte) error {
 		return img.failed
 	}
 	b := img.db.NewBatch()
-	defer b.Close()
 	b.Set(sideKey(table, key), value, nil)
-	return img.commitBatch(b, pebble.Sync)
+	return img.commitBatch(b, pebble.Sync) // closes b
 }
 
 // SideDelete removes key from table (absent keys are no error).
@@ -61,9 +60,8 @@ func (img *Image) SideDelete(table, key string) error {
 		return img.failed
 	}
 	b := img.db.NewBatch()
-	defer b.Close()
 	b.Delete(sideKey(table, key), nil)
-	return img.commitBatch(b, pebble.Sync)
+	return img.commitBatch(b, pebble.Sync) // closes b
 }
 
 // SideScan calls f for every key of table, in key order.
@@ -95,8 +93,7 @@ func (img *Image) SideClear(table string) (int, error) {
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	b := img.db.NewBatch()
-	defer b.Close()
+	b := img.db.NewBatch() // commitBatch closes it
 	for _, k := range keys {
 		b.Delete(sideKey(table, k), nil)
 	}
