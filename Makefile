@@ -18,7 +18,7 @@ export CGO_CXXFLAGS := -O3 $(CGO_SIMD)
 # cgo binding; git-ignored, never committed.
 LLM_INCLUDE := llm/internal/cllama/include
 
-.PHONY: all build run test bench fuzz vet fmt clean llm-headers bench-llm cuda gpu-bundle env
+.PHONY: all build run test bench bench-deps fuzz vet fmt clean llm-headers bench-llm cuda gpu-bundle env
 
 all: build
 
@@ -39,10 +39,17 @@ vet: llm-headers
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 
-# Interpreter workloads beside gopher-lua and goja, in one run (bench/ is
-# its own module so the peers stay out of the main go.mod).
+# Interpreter workloads beside gopher-lua and goja, and beside PUC Lua 5.4,
+# LuaJIT (JIT off) and CPython 3 as processes when installed (make
+# bench-deps), in one run; then the image suite (bench/ is its own module
+# so the peers stay out of the main go.mod).
 bench:
 	cd bench && $(GO) run . -runs 5
+
+# The process peers of make bench, from Debian's packages (as root, or
+# through sudo).
+bench-deps:
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y lua5.4 luajit python3
 
 fuzz:
 	$(GO) test ./lang -run XXX -fuzz FuzzParse -fuzztime 3m

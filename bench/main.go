@@ -1,6 +1,8 @@
 // Command bench runs the interpreter workloads in batos and in its peers
-// (github.com/yuin/gopher-lua and github.com/dop251/goja) in one process,
-// in the same run, and prints a table of median times and ratios; then the
+// (github.com/yuin/gopher-lua and github.com/dop251/goja in this process;
+// PUC Lua 5.4, LuaJIT with its JIT off and CPython 3 as processes, when
+// installed: procpeers.go) in the same run, and prints a table of median
+// times and ratios; then the
 // image suite (image.go): commits beside a raw Pebble batch, reopening a
 // large image, and the workloads on an image beside the in-memory heap.
 //
@@ -118,10 +120,17 @@ func median(ds []time.Duration) time.Duration {
 	return ds[len(ds)/2]
 }
 
+// peer is one column of the table beside batos.
+type peer struct {
+	name string // column heading
+	flag string // its name for -only
+	run  func(work string) (string, time.Duration, error)
+}
+
 func main() {
 	runs := flag.Int("runs", 5, "runs per cell (fresh interpreter each); the median is reported")
 	works := flag.String("work", strings.Join(order, ","), "comma-separated workloads")
-	only := flag.String("only", "", "run only this language (batos, lua, js) and print its times")
+	only := flag.String("only", "", "run only this language (batos, lua, js, lua5.4, luajit-joff, cpython3) and print its times")
 	suite := flag.String("suite", "all", "interp, image or all")
 	bigN := flag.Int("big", 1_000_000, "objects in the large image the image suite reopens")
 	flag.Parse()
@@ -130,12 +139,36 @@ func main() {
 		return
 	}
 
-	fmt.Printf("# batos interpreter benchmark: median of %d runs, seconds (in-process, fresh interpreter per run)\n", *runs)
-	fmt.Printf("%-9s %9s %9s %9s %11s %11s  %s\n", "workload", "batos", "gopher-lua", "goja", "batos/lua", "batos/goja", "target (lua<=1.0, goja<=2.0)")
+	peers := []peer{{"gopher-lua", "lua", runLua}, {"goja", "js", runJS}}
+	root, err := findProcPeers()
+	if err != nil {
+		fail(err)
+	}
+	defer os.RemoveAll(root)
+	for _, p := range procPeers {
+		if p.path == "" {
+			fmt.Printf("# %s: skipped: %s\n", p.name, p.why)
+			continue
+		}
+		p := p
+		peers = append(peers, peer{p.name, p.name, func(w string) (string, time.Duration, error) { return p.run(root, w) }})
+	}
+
+	fmt.Printf("# batos interpreter benchmark: median of %d runs, seconds (wall clock, fresh interpreter per run; process peers from their start line to their result, start-up excluded)\n", *runs)
+	fmt.Printf("%-9s %8s", "workload", "batos")
+	for _, p := range peers {
+		fmt.Printf(" %*s", width(p.name), p.name)
+	}
+	fmt.Printf("  | batos/")
+	for _, p := range peers {
+		fmt.Printf(" %*s", width(p.name), p.name)
+	}
+	fmt.Printf("  | target (gopher-lua<=1.0, goja<=2.0); goal lua5.4<=1.5\n")
 	failed := false
 	var boots []time.Duration
 	for _, w := range strings.Split(*works, ",") {
-		var tb, tl, tj []time.Duration
+		var tb []time.Duration
+		tp := make([][]time.Duration, len(peers))
 		for i := 0; i < *runs; i++ {
 			if *only == "" || *only == "batos" {
 				res, d, boot, err := runBatos(w)
@@ -143,44 +176,48 @@ func main() {
 				tb = append(tb, d)
 				boots = append(boots, boot)
 			}
-			if *only == "" || *only == "lua" {
-				res, d, err := runLua(w)
-				check("lua", w, res, err)
-				tl = append(tl, d)
-			}
-			if *only == "" || *only == "js" {
-				res, d, err := runJS(w)
-				check("js", w, res, err)
-				tj = append(tj, d)
+			for j, p := range peers {
+				if *only == "" || *only == p.flag {
+					res, d, err := p.run(w)
+					check(p.name, w, res, err)
+					tp[j] = append(tp[j], d)
+				}
 			}
 		}
-		cell := func(ds []time.Duration) (string, float64) {
-			if len(ds) == 0 {
-				return "-", 0
-			}
-			m := median(ds).Seconds()
-			return fmt.Sprintf("%.3f", m), m
+		b := medianSecs(tb)
+		fmt.Printf("%-9s %8s", w, secs(b))
+		ms := make([]float64, len(peers))
+		for j, p := range peers {
+			ms[j] = medianSecs(tp[j])
+			fmt.Printf(" %*s", width(p.name), secs(ms[j]))
 		}
-		sb, b := cell(tb)
-		sl, l := cell(tl)
-		sj, j := cell(tj)
-		rl, rj := "-", "-"
+		fmt.Printf("  |       ")
+		ratio := map[string]float64{}
+		for j, p := range peers {
+			r := "-"
+			if b > 0 && ms[j] > 0 {
+				ratio[p.name] = b / ms[j]
+				r = fmt.Sprintf("%.2f", b/ms[j])
+			}
+			fmt.Printf(" %*s", width(p.name), r)
+		}
 		status := ""
-		if b > 0 && l > 0 {
-			rl = fmt.Sprintf("%.2f", b/l)
-		}
-		if b > 0 && j > 0 {
-			rj = fmt.Sprintf("%.2f", b/j)
-		}
-		if b > 0 && l > 0 && j > 0 {
-			if b/l <= 1.0 && b/j <= 2.0 {
+		if l, j := ratio["gopher-lua"], ratio["goja"]; l > 0 && j > 0 {
+			if l <= 1.0 && j <= 2.0 {
 				status = "met"
 			} else {
 				status = "MISSED"
 				failed = true
 			}
 		}
-		fmt.Printf("%-9s %9s %9s %9s %11s %11s  %s (reference: lua %.2f, goja %.2f)\n", w, sb, sl, sj, rl, rj, status, targets[w][0], targets[w][1])
+		if r, ok := ratio["lua5.4"]; ok {
+			goal := "met"
+			if r > 1.5 {
+				goal = "not yet"
+			}
+			status += "; goal " + goal
+		}
+		fmt.Printf("  | %s (reference: gopher-lua %.2f, goja %.2f)\n", status, targets[w][0], targets[w][1])
 	}
 	if len(boots) > 0 {
 		fmt.Printf("batos boot (world from the embedded stdlib, not included above): median %.1f ms\n", median(boots).Seconds()*1000)
@@ -191,6 +228,25 @@ func main() {
 	if *suite == "all" {
 		imageSuite(*runs, strings.Split(*works, ","), *bigN)
 	}
+}
+
+// width is a column's width: its heading's, at least 8.
+func width(name string) int { return max(len(name), 8) }
+
+// medianSecs is the median in seconds, 0 for no runs.
+func medianSecs(ds []time.Duration) float64 {
+	if len(ds) == 0 {
+		return 0
+	}
+	return median(ds).Seconds()
+}
+
+// secs prints a time in seconds, "-" for none.
+func secs(s float64) string {
+	if s == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.3f", s)
 }
 
 func check(lang, work, res string, err error) {
