@@ -98,7 +98,7 @@ func (e *encoder) objectParts(moid vm.OID, fields []vm.Value, payload any) ([]by
 		b = appendBytes(b, p.Hash[:])
 		b = appendInt(b, p.Size)
 	case *vm.Method:
-		b = appendArrayLen(b, 7)
+		b = appendArrayLen(b, 8)
 		b = appendString(b, p.Sel)
 		b = appendString(b, p.File)
 		b = appendString(b, p.Source)
@@ -106,6 +106,11 @@ func (e *encoder) objectParts(moid vm.OID, fields []vm.Value, payload any) ([]by
 		b = appendInt(b, int64(p.At.Line))
 		b = appendInt(b, int64(p.At.Col))
 		b = appendInt(b, int64(p.At.Offset))
+		if p.Prov != nil { // the provenance of a generated method
+			b = e.appendValue(b, vm.Ref(p.Prov))
+		} else {
+			b = appendInt(b, 0)
+		}
 	default:
 		return nil, fmt.Errorf("cannot store a payload of type %T", p)
 	}
@@ -308,7 +313,7 @@ func (d *decoder) method() (*vm.Method, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n != 7 {
+	if n != 7 && n != 8 { // 7: written before generated methods had provenance
 		return nil, fmt.Errorf("bad method record (%d fields)", n)
 	}
 	var sel, file, src, text string
@@ -323,9 +328,18 @@ func (d *decoder) method() (*vm.Method, error) {
 			return nil, err
 		}
 	}
+	var prov vm.Value
+	if n == 8 {
+		if prov, err = d.value(); err != nil {
+			return nil, err
+		}
+	}
 	m, err := vm.MethodFromRecord(sel, file, src, text, lang.Pos{Line: int(at[0]), Col: int(at[1]), Offset: int(at[2])})
 	if err == nil && m.Sel != sel {
 		err = fmt.Errorf("method source defines %q, record says %q", m.Sel, sel)
+	}
+	if err == nil && !prov.IsInt() {
+		m.Prov = prov.Obj()
 	}
 	return m, err
 }

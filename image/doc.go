@@ -30,9 +30,12 @@
 //	object: [mapOID, [field values], payload]
 //	        payload by the map's kind: nil | string | float64 |
 //	        bigint as decimal string | [values] (vector) | bin (byte vector) |
-//	        [selector, file, source, text, line, col, offset] (method:
-//	        the canonical source, and the text as written with where it
-//	        started, so positions survive a reload) |
+//	        [selector, file, source, text, line, col, offset, provenance]
+//	        (method: the canonical source, and the text as written with
+//	        where it started, so positions survive a reload; provenance is
+//	        the value of the generation record of a method the kernel
+//	        wrote, 0 for none; records of 7 fields, from before
+//	        provenance, read as having none) |
 //	        [sha256, size] (blob; see blob.go for blob and chunk records)
 //	map:    [kind, annotation, nfields, [slot...]]
 //	slot:   [name, slotKind, parent, field, constValue, category]

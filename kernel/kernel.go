@@ -207,8 +207,11 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 	owner, traits := v.OwnerFor(rcv)
 	m := &miss{rcv: rcv, sel: sel, args: args, owner: owner, traits: traits}
 	m.key = v.ShapeKey(rcv) + "\x00" + sel
-	m.where = v.Describe(rcv)
 	m.ownerID = ownerName(t, owner)
+	m.where = v.Describe(rcv)
+	if !traits && !strings.HasPrefix(m.ownerID, "oid ") {
+		m.where = m.ownerID
+	}
 	k.count(func(s *Stats) { s.Misses++ })
 
 	j := k.job(m.key)

@@ -136,6 +136,7 @@ var numberPrims = []vm.Primitive{
 		}
 		z := new(big.Int)
 		if n >= 0 {
+			t.Charge(int64(x.BitLen())/8 + n/8)
 			z.Lsh(x, uint(n))
 		} else {
 			z.Rsh(x, uint(-n))
@@ -150,6 +151,7 @@ var numberPrims = []vm.Primitive{
 		if a[0].Int() > 1<<16 && x.BitLen() > 1 {
 			return vm.Value{}, vm.Fail("overflowError")
 		}
+		t.Charge(int64(x.BitLen()) * a[0].Int() / 8)
 		return intResult(t, new(big.Int).Exp(x, big.NewInt(a[0].Int()), nil)), nil
 	}),
 	intCmp("_IntLT:", func(c int) bool { return c < 0 }),

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"batos/lang"
 	"batos/vm"
 )
 
@@ -22,35 +23,6 @@ func index(v vm.Value, n int) (int, error) {
 		return 0, vm.Fail("badIndexError")
 	}
 	return int(i), nil
-}
-
-// Quote returns s as a batos string literal.
-func Quote(s string) string {
-	var b strings.Builder
-	b.WriteByte('\'')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case '\'':
-			b.WriteString(`\'`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			if c < 0x20 || c == 0x7f {
-				fmt.Fprintf(&b, `\x%02x`, c)
-			} else {
-				b.WriteByte(c)
-			}
-		}
-	}
-	b.WriteByte('\'')
-	return b.String()
 }
 
 func strPrim(name, doc string, f func(t *vm.Thread, s string, a []vm.Value) (vm.Value, error)) vm.Primitive {
@@ -86,6 +58,7 @@ var stringPrims = []vm.Primitive{
 		if !ok {
 			return vm.Value{}, badType
 		}
+		t.Charge(int64(len(s) + len(o)))
 		return t.VM().String(s + o), nil
 	}),
 	strPrim("_StringCompare:", "-1, 0 or 1 comparing bytewise", func(t *vm.Thread, s string, a []vm.Value) (vm.Value, error) {
@@ -130,7 +103,7 @@ var stringPrims = []vm.Primitive{
 		return vm.Int(int64(h.Sum64() >> 2)), nil
 	}),
 	strPrim("_StringPrintString", "the string as a literal, quoted", func(t *vm.Thread, s string, a []vm.Value) (vm.Value, error) {
-		return t.VM().String(Quote(s)), nil
+		return t.VM().String(lang.Quote(s)), nil
 	}),
 	strPrim("_StringAsUppercase", "upper-cased copy", func(t *vm.Thread, s string, a []vm.Value) (vm.Value, error) {
 		return t.VM().String(strings.ToUpper(s)), nil

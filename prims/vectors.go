@@ -60,6 +60,7 @@ var vectorPrims = []vm.Primitive{
 		if err != nil {
 			return vm.Value{}, err
 		}
+		t.Charge(int64(n) * 16)
 		out := make([]vm.Value, n)
 		k := copy(out, v)
 		for i := k; i < n; i++ {
@@ -137,6 +138,7 @@ var vectorPrims = []vm.Primitive{
 		if err != nil {
 			return vm.Value{}, err
 		}
+		t.Charge(int64(n))
 		out := make([]byte, n)
 		copy(out, b)
 		return t.VM().NewBytes(out), nil

@@ -1,0 +1,5 @@
+package kernel_test
+
+import "runtime"
+
+func runtimeGosched() { runtime.Gosched() }
