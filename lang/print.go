@@ -146,7 +146,7 @@ func (p *printer) exprOp(e Expr, ctx context, op string) {
 	case *Float:
 		p.WriteString(formatFloat(e.Val))
 	case *String:
-		p.WriteString(quote(e.Val))
+		p.WriteString(Quote(e.Val))
 	case *Self:
 		p.WriteString("self")
 	case *Paren:
@@ -252,7 +252,7 @@ func hasCategories(slots []*Slot) bool {
 
 func (p *printer) object(o *Object) {
 	if o.Annotation != "" && !o.HasSlotList {
-		p.WriteString("{ " + quote(o.Annotation) + " ")
+		p.WriteString("{ " + Quote(o.Annotation) + " ")
 		p.body("(", ")", false, nil, "", o.Code)
 		p.WriteString(" }")
 		return
@@ -262,7 +262,7 @@ func (p *printer) object(o *Object) {
 
 func (p *printer) block(b *Block) {
 	if b.Annotation != "" && !b.HasSlotList {
-		p.WriteString("{ " + quote(b.Annotation) + " ")
+		p.WriteString("{ " + Quote(b.Annotation) + " ")
 		p.body("[", "]", false, nil, "", b.Code)
 		p.WriteString(" }")
 		return
@@ -337,7 +337,7 @@ func (p *printer) body(open, close string, hasList bool, slots []*Slot, annotati
 func (p *printer) slotItems(slots []*Slot, annotation string) {
 	sep := ""
 	if annotation != "" {
-		p.WriteString("{} = " + quote(annotation))
+		p.WriteString("{} = " + Quote(annotation))
 		sep = ". "
 	}
 	for i := 0; i < len(slots) && !p.full(); {
@@ -353,7 +353,7 @@ func (p *printer) slotItems(slots []*Slot, annotation string) {
 			i++
 			continue
 		}
-		p.WriteString("{ " + quote(cat) + " ")
+		p.WriteString("{ " + Quote(cat) + " ")
 		for k := i; k < j; k++ {
 			if k > i {
 				p.WriteString(". ")
@@ -370,7 +370,7 @@ func (p *printer) slotItems(slots []*Slot, annotation string) {
 func (p *printer) slotLines(slots []*Slot, annotation string) {
 	if annotation != "" {
 		p.newline()
-		p.WriteString("{} = " + quote(annotation) + ".")
+		p.WriteString("{} = " + Quote(annotation) + ".")
 	}
 	for i := 0; i < len(slots); {
 		cat := slots[i].Category
@@ -382,7 +382,7 @@ func (p *printer) slotLines(slots []*Slot, annotation string) {
 			continue
 		}
 		p.newline()
-		p.WriteString("{ " + quote(cat))
+		p.WriteString("{ " + Quote(cat))
 		p.indent++
 		for ; i < len(slots) && slots[i].Category == cat; i++ {
 			p.newline()
@@ -442,7 +442,7 @@ func (p *printer) slot(s *Slot) {
 }
 
 // quote returns s as a Self string literal that reads back as s.
-func quote(s string) string {
+func Quote(s string) string {
 	var b strings.Builder
 	b.WriteByte('\'')
 	for i := 0; i < len(s); {

@@ -102,14 +102,14 @@ func TestFormatSlot(t *testing.T) {
 
 func TestQuote(t *testing.T) {
 	for _, s := range []string{"", "plain", "it's", `back\slash`, "\t\n\r\f\v\b\a\x00", "\x7f\x01\xff", "héllo", "\xe9t\xe9", `"quoted"`} {
-		q := quote(s)
+		q := Quote(s)
 		e, err := ParseExpr("x", q)
 		if err != nil {
-			t.Errorf("quote(%q) = %s does not parse: %v", s, q, err)
+			t.Errorf("Quote(%q) = %s does not parse: %v", s, q, err)
 			continue
 		}
 		if got := e.(*String).Val; got != s {
-			t.Errorf("quote(%q) = %s reads back as %q", s, q, got)
+			t.Errorf("Quote(%q) = %s reads back as %q", s, q, got)
 		}
 	}
 }

@@ -232,7 +232,7 @@ func watchCancel(t *vm.Thread) (context.Context, func()) {
 func modelFailure(t *vm.Thread, err error) error {
 	if errors.Is(err, llm.ErrCancelled) {
 		t.CancelFlag().Store(false)
-		t.Raise("interrupted", "interrupted: generation stopped")
+		t.Raise(vm.ErrInterrupted, "interrupted: generation stopped")
 	}
 	return vm.Failf("%v", err)
 }

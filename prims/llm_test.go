@@ -62,7 +62,7 @@ func TestGenerationInterrupt(t *testing.T) {
 	}()
 	_, err = eval(`(model named: 'test:slow') stream: 'go'`)
 	var e *vm.Error
-	if !errors.As(err, &e) || e.Kind != "interrupted" {
+	if !errors.As(err, &e) || e.Kind != vm.ErrInterrupted {
 		t.Fatalf("got %v, want an interrupted error", err)
 	}
 	select {

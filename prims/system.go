@@ -16,18 +16,36 @@ var systemPrims = []vm.Primitive{
 		if !ok {
 			msg = t.VM().Describe(a[0])
 		}
-		t.Raise("error", msg)
+		t.Raise(vm.ErrError, msg)
 		return vm.Value{}, nil
 	}),
 	p("_UndefinedSelectorError:Arguments:", "raise the standard 'does not understand' error", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
 		sel, _ := a[0].Str()
-		t.Raise("undefinedSelector", fmt.Sprintf("%s does not understand '%s'", t.VM().Describe(r), sel))
+		if g := t.VM().Generator(); g != nil {
+			if v, ok := g.Miss(t, r, sel, a[1].Elements(), false); ok {
+				return v, nil
+			}
+		}
+		t.Raise(vm.ErrUndefinedSelector, fmt.Sprintf("%s does not understand '%s'", t.VM().Describe(r), sel))
+		return vm.Value{}, nil
+	}),
+	p("_Generate:Arguments:", "have the generative kernel write the missing method (traits generative)", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		sel, ok := a[0].Str()
+		if !ok {
+			return vm.Value{}, badType
+		}
+		if g := t.VM().Generator(); g != nil {
+			if v, ok := g.Miss(t, r, sel, a[1].Elements(), true); ok {
+				return v, nil
+			}
+		}
+		t.Raise(vm.ErrUndefinedSelector, fmt.Sprintf("%s does not understand '%s' (no generative kernel in this process)", t.VM().Describe(r), sel))
 		return vm.Value{}, nil
 	}),
 	p("_PrimitiveFailedError:With:", "raise the standard 'primitive failed' error", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
 		name, _ := a[0].Str()
 		e, _ := a[1].Str()
-		t.Raise("primitive", fmt.Sprintf("primitive %s failed: %s (receiver %s)", name, e, t.VM().Describe(r)))
+		t.Raise(vm.ErrPrimitive, fmt.Sprintf("primitive %s failed: %s (receiver %s)", name, e, t.VM().Describe(r)))
 		return vm.Value{}, nil
 	}),
 	p("_AssertFail:", "report a failed assertion (tests continue when a runner listens)", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
@@ -36,7 +54,7 @@ var systemPrims = []vm.Primitive{
 			t.OnAssert(t.Trace(), msg)
 			return t.VM().NilValue(), nil
 		}
-		t.Raise("assert", "assertion failed: "+msg)
+		t.Raise(vm.ErrAssert, "assertion failed: "+msg)
 		return vm.Value{}, nil
 	}),
 	p("_TimeMillis", "milliseconds since the Unix epoch", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {

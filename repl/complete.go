@@ -128,8 +128,9 @@ func (c *completer) receiver(text string, depth int) (v vm.Value, ok bool) {
 // slotValue returns the value of the slot name found by looking it up
 // from v, if it is a data slot or a constant that is not a method.
 func (c *completer) slotValue(v vm.Value, name string) (vm.Value, bool) {
-	holder, slot, _, ok, amb := c.t.VM().Lookup(v, name)
-	if !ok || amb || slot == nil {
+	r := c.t.VM().Lookup(v, name)
+	holder, slot := r.Holder, r.Slot
+	if !r.Found() || r.Ambiguous {
 		return vm.Value{}, false
 	}
 	switch slot.Kind {

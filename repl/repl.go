@@ -89,9 +89,8 @@ type session struct {
 	history     string // history file, "" for none
 	stdout      *lineTracker
 
-	evaluating  atomic.Bool // an evaluation is running (for Ctrl-C)
-	interrupted atomic.Bool // Ctrl-C during this evaluation
-	cleared     atomic.Bool // Ctrl-C at a plain prompt: drop the entry
+	evaluating atomic.Bool // an evaluation is running (for Ctrl-C)
+	cleared    atomic.Bool // Ctrl-C at a plain prompt: drop the entry
 }
 
 // Run reads entries from in and evaluates them in t until the end of the
@@ -151,7 +150,6 @@ func (s *session) handleInterrupts(sig <-chan os.Signal, done <-chan struct{}) {
 			s.rd.Close() // give the terminal back
 			os.Exit(130)
 		case s.evaluating.Load():
-			s.interrupted.Store(true)
 			s.t.Cancel()
 		default:
 			s.cleared.Store(true)
@@ -239,7 +237,7 @@ func (s *session) eval(src string) {
 	if len(f.Stmts) == 0 {
 		return
 	}
-	s.interrupted.Store(false)
+	s.t.CancelFlag().Store(false) // a Ctrl-C the last entry did not notice
 	s.evaluating.Store(true)
 	defer s.evaluating.Store(false)
 	// The whole entry, printing its value included, is one transaction:
@@ -247,34 +245,37 @@ func (s *session) eval(src string) {
 	atomic := s.t.Atomic
 	s.t.Atomic = true
 	defer func() { s.t.Atomic = atomic }()
-	var last vm.Value
 	s.t.VM().AddSource(name, src)
-	for _, st := range f.Stmts {
-		if s.interrupted.Load() {
-			// Ctrl-C came between two statements, where EvalStmt would
-			// forget it.
-			err = &vm.Error{Kind: "interrupted", Msg: "interrupted", File: name, Pos: st.Pos()}
-		} else {
-			last, err = s.t.EvalStmt(st, name)
+	// A miss the generative kernel answers restarts the entry (vm.Retry):
+	// it aborts, the model runs, and the entry runs again.
+	var str string
+	_, err = s.t.Retry(func() (vm.Value, error) {
+		last, err := s.entry(f, name)
+		if err == nil {
+			str, err = PrintString(s.t, last)
 		}
 		if err != nil {
 			s.t.VM().Abort()
-			s.report(err, src)
-			return
+			return last, err
 		}
-	}
-	str, err := PrintString(s.t, last)
-	if err == nil {
-		err = s.t.VM().Commit()
-	} else {
-		s.t.VM().Abort()
-	}
+		return last, s.t.VM().Commit()
+	})
 	if err != nil {
 		s.report(err, src)
 		return
 	}
 	s.endLine()
 	fmt.Fprintln(s.out, str)
+}
+
+// entry runs the statements of one REPL entry in the open transaction.
+func (s *session) entry(f *lang.File, name string) (last vm.Value, err error) {
+	for _, st := range f.Stmts {
+		if last, err = s.t.EvalStmt(st, name); err != nil {
+			return last, err
+		}
+	}
+	return last, nil
 }
 
 // report prints an error after ending any half-written output line.

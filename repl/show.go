@@ -51,7 +51,7 @@ func printString(t *vm.Thread, v vm.Value) (string, error) {
 	// printString fails in a primitive (a traits object, which is not a
 	// collection itself), is shown by its slots. Other errors, such as
 	// error: in a user's printString, are reported.
-	if !errors.As(err, &e) || (e.Kind != "undefinedSelector" && e.Kind != "primitive") {
+	if !errors.As(err, &e) || (e.Kind != vm.ErrUndefinedSelector && e.Kind != vm.ErrPrimitive) {
 		return "", err
 	}
 	if p, ok := t.VM().Primitive("_ObjectPrintString"); ok {
@@ -59,7 +59,7 @@ func printString(t *vm.Thread, v vm.Value) (string, error) {
 		_, err := t.Call(func() vm.Value {
 			r, err := p.Fn(t, v, nil)
 			if err != nil {
-				t.Raise("primitive", err.Error())
+				t.Raise(vm.ErrPrimitive, err.Error())
 			}
 			str, _ = r.Str()
 			return r

@@ -6,7 +6,7 @@ import (
 
 // Check compiles every statement of f, and every method and slot
 // initialiser in it, without running anything. It returns the compile
-// errors (unknown primitives, assignments to arguments or constants,
+// errors (unknown primitives, assignments to constant locals,
 // methods whose arguments do not match their selector), each with its
 // position.
 func (vm *VM) Check(f *lang.File) []error {

@@ -20,6 +20,7 @@ type Code struct {
 	localInit []Value // initial values of locals[nargs:]
 	body      evalFn
 	hasNLR    bool // blocks inside return non-locally to this frame
+	generated bool // a method the generative kernel wrote (capabilities)
 }
 
 // local is a resolved local slot.
@@ -34,6 +35,7 @@ type local struct {
 // the frame of their enclosing scope.
 type scope struct {
 	names    map[string]local
+	parents  []int // indices of the parent slots among the locals
 	parent   *scope
 	boundary bool
 	frame    *frameInfo
@@ -65,7 +67,7 @@ type compiler struct {
 
 // compileErr aborts compilation with an error at node n.
 func (c *compiler) errorAt(n lang.Node, format string, args ...any) {
-	e := &Error{Kind: "compile", File: c.file, Pos: n.Pos(), Msg: fmt.Sprintf(format, args...)}
+	e := &Error{Kind: ErrCompile, File: c.file, Pos: n.Pos(), Msg: fmt.Sprintf(format, args...)}
 	e.Trace = c.t.backtrace(&sendSite{file: c.file, pos: n.Pos()})
 	panic(e)
 }
@@ -104,9 +106,6 @@ func (c *compiler) declare(inlineArgs []string, slots []*lang.Slot, node lang.No
 		if s.Kind == lang.Argument {
 			continue
 		}
-		if s.Parent {
-			c.errorAt(s, "parent slots are not allowed among method or block locals")
-		}
 		if MethodBody(s) != nil {
 			c.errorAt(s, "method slots are not allowed among locals")
 		}
@@ -116,6 +115,9 @@ func (c *compiler) declare(inlineArgs []string, slots []*lang.Slot, node lang.No
 		}
 		i := fi.newLocal(v)
 		resets = append(resets, localReset{i, v})
+		if s.Parent {
+			c.sc.parents = append(c.sc.parents, i)
+		}
 		add(s.Name, local{idx: i, assignable: s.Kind == lang.Assignable}, s)
 	}
 	return argIdx, resets
@@ -139,6 +141,24 @@ func (c *compiler) resolve(name string) (depth int, l local, ok bool) {
 	return 0, local{}, false
 }
 
+// frameRef names a local in an enclosing frame: depth frames out, index.
+type frameRef struct{ depth, idx int }
+
+// parentLocals returns the parent slots among the locals in scope.
+func (c *compiler) parentLocals() []frameRef {
+	var out []frameRef
+	depth := 0
+	for s := c.sc; s != nil; s = s.parent {
+		for _, i := range s.parents {
+			out = append(out, frameRef{depth, i})
+		}
+		if s.boundary {
+			depth++
+		}
+	}
+	return out
+}
+
 // inHomeFrame reports whether the current frame is the method's own (so a
 // `^` is a local return rather than a non-local one).
 func (c *compiler) inHomeFrame() bool {
@@ -153,7 +173,7 @@ func (c *compiler) inHomeFrame() bool {
 // ---- entry points ----
 
 // compileMethod compiles a method on first activation.
-func (t *Thread) compileMethod(m *Method, s *sendSite) *Code {
+func (t *Thread) compileMethod(m *Method) *Code {
 	c := &compiler{t: t, vm: t.vm, file: m.File}
 	m.code = c.method(m)
 	return m.code
@@ -162,7 +182,7 @@ func (t *Thread) compileMethod(m *Method, s *sendSite) *Code {
 func (c *compiler) method(m *Method) *Code {
 	fi := &frameInfo{}
 	fi.home = fi
-	code := &Code{Name: m.Sel, File: m.File, Pos: m.Body.Pos()}
+	code := &Code{Name: m.Sel, File: m.File, Pos: m.Body.Pos(), generated: m.Prov != nil}
 	fi.code = code
 	c.push(true, fi)
 	argIdx, _ := c.declare(m.Args, m.Body.Slots, m.Body)
@@ -316,7 +336,7 @@ func (c *compiler) ret(n *lang.Return) evalFn {
 	return func(fr *Frame) Value {
 		v := x(fr)
 		if fr.home.gen != fr.homeGen {
-			fr.t.raiseAt(site, "nonLIFO", "non-local return from a block whose method has already returned")
+			fr.t.raiseAt(site, ErrNonLIFO, "non-local return from a block whose method has already returned")
 		}
 		panic(&nlr{home: fr.home, gen: fr.homeGen, val: v})
 	}
@@ -381,7 +401,7 @@ func (t *Thread) makeSlot(s *lang.Slot, file string) Slot {
 	out := Slot{Name: s.Name, Parent: s.Parent, Category: s.Category}
 	switch s.Kind {
 	case lang.Argument:
-		t.raiseAt(&sendSite{file: file, pos: s.Pos()}, "compile", fmt.Sprintf("argument slot ':%s' outside a method or block", s.Name))
+		t.raiseAt(&sendSite{file: file, pos: s.Pos()}, ErrCompile, fmt.Sprintf("argument slot ':%s' outside a method or block", s.Name))
 	case lang.Assignable:
 		out.Kind = SlotData
 	default:
@@ -389,7 +409,7 @@ func (t *Thread) makeSlot(s *lang.Slot, file string) Slot {
 	}
 	if body := MethodBody(s); body != nil || len(s.Args) > 0 {
 		if body == nil {
-			t.raiseAt(&sendSite{file: file, pos: s.Pos()}, "compile", fmt.Sprintf("slot '%s' has arguments but no method body", s.Name))
+			t.raiseAt(&sendSite{file: file, pos: s.Pos()}, ErrCompile, fmt.Sprintf("slot '%s' has arguments but no method body", s.Name))
 		}
 		out.Const = t.vm.NewMethod(s, body, file)
 		return out
@@ -444,16 +464,8 @@ func (t *Thread) evalInit(e lang.Expr, file string) Value {
 // run activates top-level code as a nested frame.
 func (t *Thread) run(code *Code, self Value, site *sendSite) Value {
 	fr := t.push(site)
-	fr.setLocals(code, nil)
-	fr.self, fr.code, fr.holder, fr.outer, fr.home = self, code, nil, nil, fr
-	t.gen++
-	fr.gen, fr.homeGen, fr.ret = t.gen, t.gen, false
-	var v Value
-	if code.hasNLR {
-		v = t.runCatching(fr)
-	} else {
-		v = code.body(fr)
-	}
+	t.enter(fr, code, nil, self, nil, nil, site)
+	v := t.exec(fr)
 	t.pop(fr)
 	return v
 }

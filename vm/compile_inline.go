@@ -54,12 +54,33 @@ func (c *compiler) inline(n *lang.Send) evalFn {
 	return nil
 }
 
-func (c *compiler) fallbackWith(n *lang.Send, recv evalFn) evalFn {
-	args := make([]evalFn, len(n.Args))
-	for i, a := range n.Args {
-		args[i] = c.expr(a)
+// fallbackFn is the real send an inlined control selector falls back to
+// when its receiver is not what the inline code handles. It gets the
+// receiver and the leading operands already computed (each is evaluated
+// once) and evaluates the rest of the arguments, the literal blocks, as
+// real blocks.
+type fallbackFn func(fr *Frame, rcv Value, computed ...Value) Value
+
+// fallback compiles the fallback of n whose first ncomputed arguments the
+// inline code has evaluated.
+func (c *compiler) fallback(n *lang.Send, ncomputed int) fallbackFn {
+	rest := make([]evalFn, len(n.Args)-ncomputed)
+	for i, a := range n.Args[ncomputed:] {
+		rest[i] = c.expr(a)
 	}
-	return sendN(recv, args, &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)})
+	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
+	return func(fr *Frame, rcv Value, computed ...Value) Value {
+		t := fr.t
+		cf := t.push(site)
+		a := cf.argSlots(len(computed) + len(rest))
+		copy(a, computed)
+		for i, f := range rest {
+			a[len(computed)+i] = f(fr)
+		}
+		v := t.send(rcv, site, cf, a)
+		t.pop(cf)
+		return v
+	}
 }
 
 // constFn returns a closure that yields v.
@@ -76,10 +97,7 @@ func (c *compiler) inlineIf(n *lang.Send) evalFn {
 		}
 	}
 	recv := c.expr(n.Recv)
-	// the fallback re-evaluates nothing: it receives the computed receiver
-	var rv Value
-	fb := c.fallbackWith(n, func(*Frame) Value { return rv })
-	slow := func(fr *Frame, r Value) Value { rv = r; v := fb(fr); rv = Value{}; return v }
+	slow := c.fallback(n, 0)
 	vm := c.vm
 	T, F := vm.True, vm.False
 	nilv := vm.NilValue()
@@ -138,7 +156,7 @@ func (c *compiler) inlineWhile(n *lang.Send) evalFn {
 				if r.o == stop {
 					return vm.NilValue()
 				}
-				t.raiseAt(site, "error", n.Sel+": the condition block returned "+vm.Describe(r)+", not a boolean")
+				t.raiseAt(site, ErrError, n.Sel+": the condition block returned "+vm.Describe(r)+", not a boolean")
 			}
 			body(fr)
 			if fr.ret {
@@ -168,21 +186,19 @@ func (c *compiler) inlineTo(n *lang.Send) evalFn {
 	if len(n.Args) == 3 {
 		by = c.expr(n.Args[1])
 	}
-	var rv Value
-	fb := c.fallbackWith(n, func(*Frame) Value { return rv })
+	three := len(n.Args) == 3
+	slow := c.fallback(n, len(n.Args)-1)
 	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
 	return func(fr *Frame) Value {
 		r := recv(fr)
 		l := lim(fr)
 		s := by(fr)
 		if !r.IsInt() || !l.IsInt() || !s.IsInt() || s.i == 0 {
-			// the inline path does not apply: send it for real (this
-			// re-evaluates the arguments, which are side-effect free in
-			// all but contrived code; receiver is passed through)
-			rv = r
-			v := fb(fr)
-			rv = Value{}
-			return v
+			// the inline path does not apply: send it for real
+			if three {
+				return slow(fr, r, l, s)
+			}
+			return slow(fr, r, l)
 		}
 		t := fr.t
 		lo, hi, step := r.i, l.i, s.i
@@ -217,16 +233,12 @@ func (c *compiler) inlineTimes(n *lang.Send) evalFn {
 		return nil
 	}
 	recv := c.expr(n.Recv)
-	var rv Value
-	fb := c.fallbackWith(n, func(*Frame) Value { return rv })
+	slow := c.fallback(n, 0)
 	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
 	return func(fr *Frame) Value {
 		r := recv(fr)
 		if !r.IsInt() {
-			rv = r
-			v := fb(fr)
-			rv = Value{}
-			return v
+			return slow(fr, r)
 		}
 		t := fr.t
 		for i := int64(0); i < r.i; i++ {
@@ -246,11 +258,14 @@ func (c *compiler) inlineTimes(n *lang.Send) evalFn {
 // intFast compiles the arithmetic and comparison selectors with a fast
 // path for two small integers; other receivers get an ordinary send.
 func intFast(sel string, recv, arg evalFn, site *sendSite) evalFn {
-	slow := sendN(func(fr *Frame) Value { return fr.t.fastRcv }, []evalFn{func(fr *Frame) Value { return fr.t.fastArg }}, site)
+	// the slow path sends the operands already computed
 	call := func(fr *Frame, a, b Value) Value {
 		t := fr.t
-		t.fastRcv, t.fastArg = a, b
-		return slow(fr)
+		cf := t.push(site)
+		cf.inline[0] = b
+		v := t.send(a, site, cf, cf.inline[:1])
+		t.pop(cf)
+		return v
 	}
 	switch sel {
 	case "+":

@@ -1,7 +1,6 @@
 package vm
 
 import (
-	"fmt"
 	"strings"
 
 	"batos/lang"
@@ -16,6 +15,9 @@ func (c *compiler) send(n *lang.Send) evalFn {
 	if n.Recv == nil && !n.IsPrimitive() {
 		if f := c.localAccess(n); f != nil {
 			return f
+		}
+		if ps := c.parentLocals(); len(ps) > 0 {
+			return c.scopedSend(n, ps)
 		}
 	}
 	if n.IsPrimitive() {
@@ -79,13 +81,7 @@ func sendN(recv evalFn, args []evalFn, site *sendSite) evalFn {
 		r := recv(fr)
 		t := fr.t
 		cf := t.push(site)
-		var a []Value
-		if len(args) <= len(cf.inline) {
-			a = cf.inline[:len(args)]
-		} else {
-			a = make([]Value, len(args))
-			cf.locals = a
-		}
+		a := cf.argSlots(len(args))
 		for i, f := range args {
 			a[i] = f(fr)
 		}
@@ -127,7 +123,9 @@ func (c *compiler) localAccess(n *lang.Send) evalFn {
 			return nil
 		}
 		if l.arg {
-			c.errorAt(n, "cannot assign to argument '%s'", name)
+			// As in Self, an argument has no assignment slot: `a: v`
+			// is an ordinary implicit-receiver send.
+			return nil
 		}
 		if !l.assignable {
 			c.errorAt(n, "cannot assign to constant slot '%s'", name)
@@ -147,84 +145,50 @@ func (c *compiler) localAccess(n *lang.Send) evalFn {
 	return nil
 }
 
-// resend compiles `resend.sel` and `parent.sel`: lookup starts at the
-// parents of the object holding the current method, the receiver stays self.
-func (c *compiler) resend(n *lang.Send) evalFn {
+// scopedSend compiles an implicit-receiver send made where parent slots
+// are among the locals (`| p* = ns |`): as in Self, the lookup searches
+// self and those parents with equal priority, and the receiver is self.
+func (c *compiler) scopedSend(n *lang.Send, parents []frameRef) evalFn {
 	args := make([]evalFn, len(n.Args))
 	for i, a := range n.Args {
 		args[i] = c.expr(a)
 	}
 	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
-	delegate := n.Delegate
 	return func(fr *Frame) Value {
 		t := fr.t
-		vm := t.vm
+		cf := t.push(site)
+		a := cf.argSlots(len(args))
+		for i, f := range args {
+			a[i] = f(fr)
+		}
+		v := t.sendScoped(fr, parents, site, cf, a)
+		t.pop(cf)
+		return v
+	}
+}
+
+// resend compiles `resend.sel` and `parent.sel`: lookup starts at the
+// parents of the object holding the current method (only at the one named
+// in a directed resend); the receiver stays self.
+func (c *compiler) resend(n *lang.Send) evalFn {
+	args := make([]evalFn, len(n.Args))
+	for i, a := range n.Args {
+		args[i] = c.expr(a)
+	}
+	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n), resend: true, delegate: n.Delegate}
+	return func(fr *Frame) Value {
+		t := fr.t
 		home := fr.home
-		holder := home.holder
-		var hm *Map
-		if holder != nil {
-			hm = holder.m
-		} else {
-			hm = vm.MapOf(home.self)
-		}
-		var res found
-		nfound := 0
-		seen := []*Object{holder}
-		for _, pi := range hm.parents {
-			ps := &hm.slots[pi]
-			if delegate != "" && ps.Name != delegate {
-				continue
-			}
-			pv := ps.Const
-			if ps.Kind == SlotData {
-				pv = holder.fields[ps.Field]
-			}
-			if pv.o != nil {
-				seen = append(seen, pv.o)
-			}
-			r, k, _, amb := vm.find(pv.o, vm.MapOf(pv), n.Sel, &seen, false)
-			if amb || (k > 0 && nfound > 0 && (r.holder != res.holder || r.slot.Name != res.slot.Name)) {
-				t.raiseAt(site, "ambiguousSelector", fmt.Sprintf("ambiguous resend of '%s'", n.Sel))
-			}
-			if k > 0 && nfound == 0 {
-				res, nfound = r, 1
-			}
-		}
-		if delegate != "" {
-			if _, ok := hm.index[delegate]; !ok {
-				t.raiseAt(site, "undefinedSelector", fmt.Sprintf("directed resend: no parent slot named '%s'", delegate))
-			}
-		}
-		if nfound == 0 {
-			t.raiseAt(site, "undefinedSelector", fmt.Sprintf("resend of '%s': no parent understands it", n.Sel))
+		start := home.self
+		if home.holder != nil {
+			start = Ref(home.holder)
 		}
 		cf := t.push(site)
-		a := cf.inline[:0]
-		if len(args) > len(cf.inline) {
-			a = make([]Value, 0, len(args))
-			cf.locals = a
+		a := cf.argSlots(len(args))
+		for i, f := range args {
+			a[i] = f(fr)
 		}
-		for _, f := range args {
-			a = append(a, f(fr))
-		}
-		// dispatch the found slot directly
-		var v Value
-		s := res.slot
-		switch s.Kind {
-		case SlotConst:
-			if m, ok := s.Const.o.methodPayload(); ok {
-				v = t.activate(m, fr.self, res.holder, cf, a, site)
-			} else {
-				v = s.Const
-			}
-		case SlotData:
-			v = res.holder.fields[s.Field]
-		case SlotSetter:
-			vm.SetField(res.holder, s.Field, a[0])
-			v = fr.self
-		default:
-			t.raiseAt(site, "error", "cannot resend to a block value slot")
-		}
+		v := t.sendFrom(fr.self, start, site, cf, a)
 		t.pop(cf)
 		return v
 	}

@@ -12,9 +12,32 @@ import (
 // runtime error (or a failed commit) aborts it, so the statement leaves no
 // trace, and the thread stays usable. With t.Atomic set the transaction is
 // left open for the caller to Commit or Abort.
+//
+// A cancellation (Thread.Cancel) not yet noticed when the statement starts
+// stops it before it runs, with an "interrupted" error at the statement: a
+// Ctrl-C between two statements is not lost.
+//
+// A statement the generative kernel restarts (a miss that needs the model)
+// is aborted, the model runs without the world, and the statement runs
+// again (see Retry); with t.Atomic the caller's Retry does that.
 func (t *Thread) EvalStmt(e lang.Expr, file string) (Value, error) {
+	if !t.Atomic {
+		return t.Retry(func() (Value, error) { return t.evalStmt(e, file) })
+	}
+	return t.evalStmt(e, file)
+}
+
+func (t *Thread) evalStmt(e lang.Expr, file string) (Value, error) {
 	t.used, t.tick = 0, tickEvery
-	t.cancelled.Store(false)
+	t.allocBase = t.vm.allocated
+	if t.cancelled.Swap(false) {
+		// a Ctrl-C since the last statement: it is not lost
+		err := &Error{Kind: ErrInterrupted, Msg: "interrupted", File: file, Pos: e.Pos()}
+		if !t.Atomic {
+			t.vm.Abort()
+		}
+		return t.vm.NilValue(), err
+	}
 	d := t.depth
 	v, err := t.catch(d, func() Value {
 		code := t.compileTop(e, file, "<top level>")
@@ -70,7 +93,7 @@ func (t *Thread) PrintString(v Value) (string, error) {
 		r := t.Send(v, "printString")
 		str, ok := r.Str()
 		if !ok {
-			t.Raise("error", "printString did not return a string but "+t.vm.Describe(r))
+			t.Raise(ErrError, "printString did not return a string but "+t.vm.Describe(r))
 		}
 		s = str
 		return r
@@ -93,7 +116,7 @@ func (vm *VM) Integer(b *big.Int) Value { return vm.bigValue(b) }
 func (t *Thread) MustStr(v Value, what string) string {
 	s, ok := v.Str()
 	if !ok {
-		t.Raise("error", fmt.Sprintf("%s must be a string, not %s", what, t.vm.Describe(v)))
+		t.Raise(ErrError, fmt.Sprintf("%s must be a string, not %s", what, t.vm.Describe(v)))
 	}
 	return s
 }
@@ -115,15 +138,16 @@ func (v Value) Block() (*Block, bool) {
 // CallBlock invokes block b with args from Go.
 func (t *Thread) CallBlock(b *Block, args ...Value) Value {
 	if len(args) != b.code.nargs {
-		t.Raise("error", fmt.Sprintf("block takes %d argument(s), given %d", b.code.nargs, len(args)))
+		t.Raise(ErrError, fmt.Sprintf("block takes %d argument(s), given %d", b.code.nargs, len(args)))
 	}
-	s := t.curSite()
+	return t.invokeArgs(b, t.curSite(), args...)
+}
+
+// invokeArgs invokes block b with argument values already computed.
+func (t *Thread) invokeArgs(b *Block, s *sendSite, args ...Value) Value {
 	cf := t.push(s)
-	a := cf.inline[:0]
-	if len(args) > len(cf.inline) {
-		a = make([]Value, 0, len(args))
-	}
-	a = append(a, args...)
+	a := cf.argSlots(len(args))
+	copy(a, args)
 	v := t.invoke(b, cf, a, s)
 	t.pop(cf)
 	return v
@@ -136,7 +160,7 @@ func (t *Thread) Try(f func() Value) (v Value, err *Error) {
 	defer func() {
 		if r := recover(); r != nil {
 			e, ok := r.(*Error)
-			if !ok || e.Kind == "interrupted" || e.Kind == "budget" {
+			if !ok || e.Kind == ErrInterrupted || e.Kind == ErrBudget {
 				panic(r)
 			}
 			t.unwindTo(d)

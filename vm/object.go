@@ -135,8 +135,7 @@ func (m *Map) put(s Slot) {
 	m.reindex()
 }
 
-// remove deletes slot name (and its setter); fields are not renumbered here:
-// the caller compacts objects with compact.
+// remove deletes slot name (and its setter); fields are not renumbered.
 func (m *Map) remove(name string) bool {
 	i, ok := m.index[name]
 	if !ok {
@@ -172,31 +171,6 @@ func (m *Map) clone() *Map {
 	n.slots = append([]Slot(nil), m.slots...)
 	n.reindex()
 	return n
-}
-
-// compact renumbers fields densely, returning the new map and a function
-// that maps an old field vector to the new one.
-func (m *Map) compact() (*Map, []int) {
-	n := m.clone()
-	remap := make([]int, m.nfields)
-	for i := range remap {
-		remap[i] = -1
-	}
-	next := 0
-	for i := range n.slots {
-		if n.slots[i].Kind == SlotData {
-			remap[n.slots[i].Field] = next
-			n.slots[i].Field = next
-			next++
-		}
-	}
-	for i := range n.slots {
-		if n.slots[i].Kind == SlotSetter {
-			n.slots[i].Field = remap[n.slots[i].Field]
-		}
-	}
-	n.nfields = next
-	return n, remap
 }
 
 // Method is the payload of a method object: its source slot and its

@@ -52,10 +52,10 @@ func (o *Object) kind() Kind {
 func (o *Object) load() {
 	g := o.data.(*ghost)
 	if err := g.l.Load(o); err != nil {
-		panic(&Error{Kind: "image", Msg: fmt.Sprintf("cannot load object %d from the image: %v", o.oid, err)})
+		panic(&Error{Kind: ErrImage, Msg: fmt.Sprintf("cannot load object %d from the image: %v", o.oid, err), Cause: err})
 	}
 	if o.m == ghostMap {
-		panic(&Error{Kind: "image", Msg: fmt.Sprintf("object %d: the loader did not fill it", o.oid)})
+		panic(&Error{Kind: ErrImage, Msg: fmt.Sprintf("object %d: the loader did not fill it", o.oid)})
 	}
 }
 

@@ -15,8 +15,13 @@ type PrimFn func(t *Thread, rcv Value, args []Value) (Value, error)
 // Primitive is one entry of the primitive table.
 type Primitive struct {
 	Name string // the selector without IfFail:, e.g. "_IntAdd:"
-	Fn   PrimFn
-	Doc  string
+	// Cap is the capability the primitive's outside effect needs
+	// ("files", "network", "model", "blobs", "output", "clock",
+	// "reflection"); "" for none. Generated methods reach it only when
+	// the kernel's policy grants it (checked by stack inspection).
+	Cap string
+	Fn  PrimFn
+	Doc string
 }
 
 // Fail returns a primitive failure with Self's error names
@@ -63,16 +68,14 @@ func (c *compiler) primitive(n *lang.Send) evalFn {
 	}
 	site := &sendSite{sel: name, file: c.file, pos: selPos(n)}
 	fn := p.Fn
+	if p.Cap != "" {
+		fn = capChecked(p.Cap, name, fn)
+	}
 	return func(fr *Frame) Value {
 		r := recv(fr)
 		t := fr.t
 		cf := t.push(site)
-		var a []Value
-		if len(args) <= len(cf.inline) {
-			a = cf.inline[:len(args)]
-		} else {
-			a = make([]Value, len(args))
-		}
+		a := cf.argSlots(len(args))
 		for i, f := range args {
 			a[i] = f(fr)
 		}
@@ -106,19 +109,15 @@ func (t *Thread) primFailed(fr *Frame, rcv Value, name string, err error, fail e
 			b := h.o.data.(*Block)
 			args := []Value{ev, pn}[:min(b.code.nargs, 2)]
 			if b.code.nargs > 2 {
-				t.raiseAt(site, "error", "IfFail: block takes more than 2 arguments")
+				t.raiseAt(site, ErrError, "IfFail: block takes more than 2 arguments")
 			}
-			cf := t.push(site)
-			copy(cf.inline[:], args)
-			v := t.invoke(b, cf, cf.inline[:len(args)], site)
-			t.pop(cf)
-			return v
+			return t.invokeArgs(b, site, args...)
 		}
 		return t.Send(h, "value:With:", ev, pn)
 	}
-	if _, _, _, ok, _ := vm.Lookup(rcv, "primitive:FailedWith:"); ok {
+	if vm.Lookup(rcv, "primitive:FailedWith:").Found() {
 		return t.Send(rcv, "primitive:FailedWith:", pn, ev)
 	}
-	t.raiseAt(site, "primitive", fmt.Sprintf("primitive %s failed: %s", name, err.Error()))
+	t.raiseAt(site, ErrPrimitive, fmt.Sprintf("primitive %s failed: %s", name, err.Error()))
 	return Value{}
 }

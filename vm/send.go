@@ -18,6 +18,11 @@ type sendSite struct {
 	file string
 	pos  lang.Pos
 	ic   icEntry
+	// resend: the lookup starts at the parents of the object holding the
+	// running method (resend.sel), only at the one named delegate when it
+	// is set (parent.sel). The receiver stays self.
+	resend   bool
+	delegate string
 }
 
 // icEntry kinds.
@@ -29,11 +34,12 @@ const (
 	icHolderSetter
 	icConst
 	icMethod
-	icBlock
+	icSelfBlock
+	icHolderBlock
 )
 
-// icEntry is a resolved lookup, valid while the receiver's map is m and the
-// VM epoch is epoch.
+// icEntry is a resolved lookup, valid while the map the lookup started at
+// is m and the VM epoch is epoch.
 type icEntry struct {
 	m        *Map
 	epoch    uint64
@@ -45,41 +51,72 @@ type icEntry struct {
 	method   *Method
 }
 
-// found is the result of a lookup.
-type found struct {
-	holder *Object // nil when the slot is in an immediate's map
-	slot   *Slot
+// LookupResult is what a lookup found.
+type LookupResult struct {
+	Holder *Object // the object whose map has the slot; nil for an immediate's map
+	Slot   *Slot   // nil when nothing supplies the selector
+	// ViaAssignable: the lookup went through an assignable parent of the
+	// object it started at, so the result depends on that object's field
+	// and not only on its map (it may not be cached by map).
+	ViaAssignable bool
+	// Ambiguous: two parents supply different slots (Holder and Slot are
+	// one of them).
+	Ambiguous bool
 }
 
-// Lookup finds sel in v and its ancestors. It returns the holder and the
-// slot, whether the lookup went through an assignable parent of v itself
-// (so the result may not be cached by map), and an error for ambiguity.
-func (vm *VM) Lookup(v Value, sel string) (holder *Object, slot *Slot, viaAssignable bool, ok bool, ambiguous bool) {
-	seen := make([]*Object, 0, 8)
+// Found reports whether the lookup found a slot.
+func (r LookupResult) Found() bool { return r.Slot != nil }
+
+// Lookup finds sel in v and its ancestors.
+func (vm *VM) Lookup(v Value, sel string) LookupResult { return vm.lookup(v, sel, false, "") }
+
+// lookup is the one parent walk behind every send. It searches v's own
+// slots (unless parentsOnly, for a resend), then all its parents with equal
+// priority; delegate, when set, names the only parent of v followed (a
+// directed resend). An object reached twice is searched once.
+func (vm *VM) lookup(v Value, sel string, parentsOnly bool, delegate string) LookupResult {
+	var buf [8]*Object
+	seen := buf[:0]
 	if v.o != nil {
 		seen = append(seen, v.o)
 	}
-	f, n, via, amb := vm.find(v.o, vm.MapOf(v), sel, &seen, true)
-	return f.holder, f.slot, via, n > 0, amb
+	m := vm.MapOf(v)
+	if !parentsOnly {
+		if i, ok := m.index[sel]; ok {
+			return LookupResult{Holder: v.o, Slot: &m.slots[i]}
+		}
+	}
+	var r LookupResult
+	for _, pi := range m.parents {
+		if m.slots[pi].Kind == SlotData && (delegate == "" || m.slots[pi].Name == delegate) {
+			r.ViaAssignable = true
+		}
+	}
+	r.Holder, r.Slot, r.Ambiguous = vm.findInParents(v.o, m, sel, &seen, delegate)
+	return r
 }
 
-func (vm *VM) find(o *Object, m *Map, sel string, seen *[]*Object, top bool) (res found, n int, via bool, amb bool) {
+// find searches o (whose map is m) and its ancestors.
+func (vm *VM) find(o *Object, m *Map, sel string, seen *[]*Object) (*Object, *Slot, bool) {
 	if i, ok := m.index[sel]; ok {
-		return found{o, &m.slots[i]}, 1, false, false
+		return o, &m.slots[i], false
 	}
+	return vm.findInParents(o, m, sel, seen, "")
+}
+
+// findInParents searches the parents of o (whose map is m), or only the
+// one called delegate when it is set.
+func (vm *VM) findInParents(o *Object, m *Map, sel string, seen *[]*Object, delegate string) (holder *Object, slot *Slot, ambiguous bool) {
 	for _, pi := range m.parents {
 		ps := &m.slots[pi]
-		var pv Value
+		if delegate != "" && ps.Name != delegate {
+			continue
+		}
+		pv := ps.Const
 		if ps.Kind == SlotData {
 			pv = o.fields[ps.Field]
-			if top {
-				via = true
-			}
-		} else {
-			pv = ps.Const
 		}
-		po := pv.o
-		if po != nil {
+		if po := pv.o; po != nil {
 			dup := false
 			for _, s := range *seen {
 				if s == po {
@@ -92,65 +129,82 @@ func (vm *VM) find(o *Object, m *Map, sel string, seen *[]*Object, top bool) (re
 			}
 			*seen = append(*seen, po)
 		}
-		r, k, _, a := vm.find(po, vm.MapOf(pv), sel, seen, false)
-		if a {
-			return r, k, via, true
-		}
-		if k == 0 {
-			continue
-		}
-		if n == 0 {
-			res, n = r, 1
-		} else if r.holder != res.holder || r.slot.Name != res.slot.Name {
-			return res, 2, via, true
+		h, s, amb := vm.find(pv.o, vm.MapOf(pv), sel, seen)
+		switch {
+		case amb:
+			return h, s, true
+		case s == nil:
+		case slot == nil:
+			holder, slot = h, s
+		case h != holder || s.Name != slot.Name:
+			return holder, slot, true
 		}
 	}
-	return res, n, via, false
+	return holder, slot, false
 }
 
-// fill resolves s for a receiver with map m. It returns the entry to use:
-// the site's own cache, or t.tmp when the result must not be cached. It
-// returns nil when the selector is not found.
-func (t *Thread) fill(rcv Value, m *Map, s *sendSite) *icEntry {
+// fill resolves s for a send whose lookup starts at start (the receiver,
+// or for a resend the holder of the running method), whose map is m. It
+// returns the entry to use: the site's own cache, or t.tmp when the result
+// must not be cached. It returns nil when nothing supplies the selector.
+func (t *Thread) fill(start Value, m *Map, s *sendSite) *icEntry {
 	vm := t.vm
-	holder, slot, via, ok, amb := vm.Lookup(rcv, s.sel)
-	if amb {
-		t.raiseAt(s, "ambiguousSelector", fmt.Sprintf("ambiguous selector '%s': more than one parent of %s supplies it", s.sel, vm.Describe(rcv)))
+	if s.delegate != "" {
+		if ps, ok := m.Lookup(s.delegate); !ok || !ps.Parent {
+			t.raiseAt(s, ErrUndefinedSelector, fmt.Sprintf("directed resend: no parent slot named '%s'", s.delegate))
+		}
 	}
-	if !ok {
+	r := vm.lookup(start, s.sel, s.resend, s.delegate)
+	if r.Ambiguous {
+		if s.resend {
+			t.raiseAt(s, ErrAmbiguousSelector, fmt.Sprintf("ambiguous resend of '%s': more than one parent supplies it", s.sel))
+		}
+		t.raiseAt(s, ErrAmbiguousSelector, fmt.Sprintf("ambiguous selector '%s': more than one parent of %s supplies it", s.sel, vm.Describe(start)))
+	}
+	if r.Slot == nil {
 		return nil
 	}
 	e := &s.ic
-	if via {
+	if r.ViaAssignable {
 		e = &t.tmp
 	}
-	*e = icEntry{m: m, epoch: vm.epoch, field: slot.Field, isParent: slot.Parent}
-	self := holder == rcv.o && holder != nil
+	*e = vm.entry(r, start.o)
+	e.m, e.epoch = m, vm.epoch
+	return e
+}
+
+// entry turns a lookup result into what a send does with it. self is the
+// object whose own fields the self kinds address (nil: none).
+func (vm *VM) entry(r LookupResult, self *Object) icEntry {
+	holder, slot := r.Holder, r.Slot
+	e := icEntry{field: slot.Field, isParent: slot.Parent, holder: holder}
+	own := holder != nil && holder == self
 	switch slot.Kind {
 	case SlotData:
-		if self {
+		e.kind = icHolderField
+		if own {
 			e.kind = icSelfField
-		} else {
-			e.kind, e.holder = icHolderField, holder
 		}
 	case SlotSetter:
-		if self {
+		e.kind = icHolderSetter
+		if own {
 			e.kind = icSelfSetter
-		} else {
-			e.kind, e.holder = icHolderSetter, holder
 		}
 		// the setter's data slot tells whether it is a parent
-		if hs, ok := holder.m.Lookup(s.sel[:len(s.sel)-1]); ok {
+		if hs, ok := holder.m.Lookup(slot.Name[:len(slot.Name)-1]); ok {
 			e.isParent = hs.Parent
 		}
 	case SlotConst:
 		if meth, ok := slot.Const.o.methodPayload(); ok {
-			e.kind, e.method, e.holder = icMethod, meth, holder
+			e.kind, e.method = icMethod, meth
 		} else {
 			e.kind, e.val = icConst, slot.Const
 		}
 	case SlotBlockValue:
-		e.kind = icBlock
+		e.kind = icHolderBlock
+		if own {
+			e.kind = icSelfBlock
+		}
 	}
 	return e
 }
@@ -165,25 +219,38 @@ func (o *Object) methodPayload() (*Method, bool) {
 // send delivers s to rcv. cf is the frame holding the arguments (nil for
 // unary sends); args are the argument values in it.
 func (t *Thread) send(rcv Value, s *sendSite, cf *Frame, args []Value) Value {
+	return t.sendFrom(rcv, rcv, s, cf, args)
+}
+
+// sendFrom delivers s to rcv with the lookup starting at start: the one
+// place where a send is looked up (through the site's inline cache) and
+// dispatched.
+func (t *Thread) sendFrom(rcv, start Value, s *sendSite, cf *Frame, args []Value) Value {
 	vm := t.vm
 	var m *Map
-	if rcv.o == nil {
+	if start.o == nil {
 		m = vm.maps[KInt]
 	} else {
-		m = rcv.o.m
+		m = start.o.m
 	}
 	e := &s.ic
 	if e.m != m || e.epoch != vm.epoch {
 		if m == ghostMap {
-			rcv.o.load()
-			m = rcv.o.m
+			start.o.load()
+			m = start.o.m
 		}
 		if e.m != m || e.epoch != vm.epoch {
-			if e = t.fill(rcv, m, s); e == nil {
+			if e = t.fill(start, m, s); e == nil {
 				return t.undefined(rcv, s, args)
 			}
 		}
 	}
+	return t.dispatch(e, rcv, s, cf, args)
+}
+
+// dispatch does what a resolved lookup says: read or write a slot, answer
+// a constant, activate a method or invoke a block.
+func (t *Thread) dispatch(e *icEntry, rcv Value, s *sendSite, cf *Frame, args []Value) Value {
 	switch e.kind {
 	case icSelfField:
 		return rcv.o.fields[e.field]
@@ -194,57 +261,104 @@ func (t *Thread) send(rcv Value, s *sendSite, cf *Frame, args []Value) Value {
 	case icConst:
 		return e.val
 	case icSelfSetter:
-		vm.SetField(rcv.o, e.field, args[0])
-		if e.isParent {
-			vm.epoch++
+		parent := e.isParent
+		t.vm.SetField(rcv.o, e.field, args[0])
+		if parent {
+			t.vm.epoch++
 		}
 		return rcv
 	case icHolderSetter:
-		vm.SetField(e.holder, e.field, args[0])
-		if e.isParent {
-			vm.epoch++
+		parent := e.isParent
+		t.vm.SetField(e.holder, e.field, args[0])
+		if parent {
+			t.vm.epoch++
 		}
 		return rcv
-	case icBlock:
+	case icSelfBlock:
 		return t.invoke(rcv.o.data.(*Block), cf, args, s)
+	case icHolderBlock:
+		return t.invoke(e.holder.data.(*Block), cf, args, s)
 	}
 	panic("bad inline cache entry")
+}
+
+// sendScoped delivers s, an implicit-receiver send in frame fr whose
+// scope has parent locals: self and each of those parents are searched with
+// equal priority (two different slots are ambiguous); the receiver is self.
+// It is not cached: such code is rare.
+func (t *Thread) sendScoped(fr *Frame, parents []frameRef, s *sendSite, cf *Frame, args []Value) Value {
+	vm := t.vm
+	self := fr.self
+	r := vm.Lookup(self, s.sel)
+	for _, p := range parents {
+		f := fr
+		for d := p.depth; d > 0; d-- {
+			f = f.outer
+		}
+		q := vm.Lookup(f.locals[p.idx], s.sel)
+		switch {
+		case r.Ambiguous || q.Slot == nil:
+		case q.Ambiguous || (r.Slot != nil && (q.Holder != r.Holder || q.Slot.Name != r.Slot.Name)):
+			r.Ambiguous = true
+		case r.Slot == nil:
+			r = q
+		}
+	}
+	if r.Ambiguous {
+		t.raiseAt(s, ErrAmbiguousSelector, fmt.Sprintf("ambiguous selector '%s': more than one parent of the activation (self and its parent locals) supplies it", s.sel))
+	}
+	if r.Slot == nil {
+		return t.undefined(self, s, args)
+	}
+	e := vm.entry(r, self.o)
+	return t.dispatch(&e, self, s, cf, args)
 }
 
 // activate runs a method.
 func (t *Thread) activate(meth *Method, rcv Value, holder *Object, cf *Frame, args []Value, s *sendSite) Value {
 	code := meth.code
 	if code == nil {
-		code = t.compileMethod(meth, s)
+		code = t.compileMethod(meth)
 	}
 	pushed := cf == nil
 	if pushed {
 		cf = t.push(s)
 	}
+	t.enter(cf, code, args, rcv, holder, nil, s)
+	v := t.exec(cf)
+	if pushed {
+		t.pop(cf)
+	}
+	return v
+}
+
+// enter starts an activation of code in cf, a frame reserved by push: the
+// arguments are in args; the other locals get their initial values. outer
+// is the enclosing frame of a block (nil for a method or a statement). It
+// counts a step.
+func (t *Thread) enter(cf *Frame, code *Code, args []Value, self Value, holder *Object, outer *Frame, s *sendSite) {
 	cf.setLocals(code, args)
-	cf.self = rcv
-	cf.code = code
-	cf.holder = holder
-	cf.outer = nil
-	cf.home = cf
+	cf.self, cf.code, cf.holder, cf.outer = self, code, holder, outer
 	t.gen++
 	cf.gen = t.gen
-	cf.homeGen = cf.gen
+	if outer == nil {
+		cf.home, cf.homeGen = cf, cf.gen
+	} else {
+		cf.home, cf.homeGen = outer.home, outer.homeGen
+	}
 	cf.ret = false
 	t.tick--
 	if t.tick <= 0 {
 		t.checkpoint(s)
 	}
-	var v Value
-	if code.hasNLR {
-		v = t.runCatching(cf)
-	} else {
-		v = code.body(cf)
+}
+
+// exec runs the code of a frame entered with enter.
+func (t *Thread) exec(cf *Frame) Value {
+	if cf.code.hasNLR {
+		return t.runCatching(cf)
 	}
-	if pushed {
-		t.pop(cf)
-	}
-	return v
+	return cf.code.body(cf)
 }
 
 // runCatching runs a frame whose blocks may return non-locally to it.
@@ -266,47 +380,50 @@ func (t *Thread) runCatching(fr *Frame) (result Value) {
 func (t *Thread) invoke(b *Block, cf *Frame, args []Value, s *sendSite) Value {
 	outer := b.outer
 	if outer.gen != b.gen {
-		t.raiseAt(s, "nonLIFO", "block invoked after its enclosing method returned (Self blocks cannot outlive their method)")
+		t.raiseAt(s, ErrNonLIFO, "block invoked after its enclosing method returned (Self blocks cannot outlive their method)")
 	}
-	code := b.code
 	pushed := cf == nil
 	if pushed {
 		cf = t.push(s)
 	}
-	cf.setLocals(code, args)
-	cf.self = outer.self
-	cf.code = code
-	cf.holder = nil
-	cf.outer = outer
-	cf.home = outer.home
-	cf.homeGen = outer.homeGen
-	t.gen++
-	cf.gen = t.gen
-	cf.ret = false
-	t.tick--
-	if t.tick <= 0 {
-		t.checkpoint(s)
-	}
-	v := code.body(cf)
+	t.enter(cf, b.code, args, outer.self, nil, outer, s)
+	v := t.exec(cf)
 	if pushed {
 		t.pop(cf)
 	}
 	return v
 }
 
-// undefined handles a failed lookup by sending UndefinedSelector.
+// undefined handles a failed lookup by sending UndefinedSelector. A
+// failed resend is an error.
 func (t *Thread) undefined(rcv Value, s *sendSite, args []Value) Value {
 	vm := t.vm
-	if _, _, _, ok, _ := vm.Lookup(rcv, UndefinedSelector); !ok || s.sel == UndefinedSelector {
-		t.raiseAt(s, "undefinedSelector", fmt.Sprintf("%s does not understand '%s'", vm.Describe(rcv), s.sel))
+	if s.resend {
+		t.raiseAt(s, ErrUndefinedSelector, fmt.Sprintf("resend of '%s': no parent understands it", s.sel))
 	}
-	us := t.siteFor(UndefinedSelector, s)
-	cf := t.push(us)
-	cf.inline[0] = vm.String(s.sel)
-	cf.inline[1] = vm.NewVector(append([]Value(nil), args...))
-	v := t.send(rcv, us, cf, cf.inline[:2])
+	if !vm.Lookup(rcv, UndefinedSelector).Found() || s.sel == UndefinedSelector {
+		t.raiseAt(s, ErrUndefinedSelector, fmt.Sprintf("%s does not understand '%s'", vm.Describe(rcv), s.sel))
+	}
+	return t.sendArgs(rcv, t.siteFor(UndefinedSelector, s), vm.String(s.sel), vm.NewVector(append([]Value(nil), args...)))
+}
+
+// sendArgs sends s to rcv with argument values already computed.
+func (t *Thread) sendArgs(rcv Value, s *sendSite, args ...Value) Value {
+	cf := t.push(s)
+	a := cf.argSlots(len(args))
+	copy(a, args)
+	v := t.send(rcv, s, cf, a)
 	t.pop(cf)
 	return v
+}
+
+// argSlots returns room for n argument values in cf, a callee's frame
+// reserved by push.
+func (cf *Frame) argSlots(n int) []Value {
+	if n <= len(cf.inline) {
+		return cf.inline[:n]
+	}
+	return make([]Value, n)
 }
 
 // siteKey names a send made from Go: its selector and the site it is
@@ -338,21 +455,9 @@ func (t *Thread) siteFor(sel string, at *sendSite) *sendSite {
 // from outside one.
 func (t *Thread) Send(rcv Value, sel string, args ...Value) Value {
 	if lang.Arity(sel) != len(args) {
-		t.Raise("error", fmt.Sprintf("wrong number of arguments for '%s': %d", sel, len(args)))
+		t.Raise(ErrError, fmt.Sprintf("wrong number of arguments for '%s': %d", sel, len(args)))
 	}
-	s := t.siteFor(sel, t.curSite())
-	cf := t.push(s)
-	var a []Value
-	if len(args) <= len(cf.inline) {
-		a = cf.inline[:len(args)]
-	} else {
-		a = make([]Value, len(args))
-		cf.locals = a
-	}
-	copy(a, args)
-	v := t.send(rcv, s, cf, a)
-	t.pop(cf)
-	return v
+	return t.sendArgs(rcv, t.siteFor(sel, t.curSite()), args...)
 }
 
 // Describe returns a short Go-side description of v for error messages.

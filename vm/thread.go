@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"batos/lang"
 )
@@ -43,15 +44,19 @@ type Thread struct {
 	depth  int
 	gen    uint64
 
-	tick      int32
-	used      int64
-	limit     int64 // step budget; 0 = unlimited
-	cancelled *atomic.Bool
+	tick  int32
+	used  int64
+	limit int64 // step budget; 0 = unlimited
+	// allocation budget, depth limit and deadline of a nested evaluation
+	// (savepoint.go); 0 = none
+	allocLimit, allocBase int64
+	depthLimit            int
+	deadline              int64
+	world                 worldLocker // held during a session's transactions (restart.go)
+	cancelled             *atomic.Bool
 
 	sendCache map[siteKey]*sendSite
 	tmp       icEntry // an uncacheable lookup result
-	// operands handed from an inline fast path to its slow send
-	fastRcv, fastArg Value
 
 	// OnAssert, if set, receives assertion failures reported by the
 	// _AssertFail: primitive instead of raising an error.
@@ -107,8 +112,8 @@ func (t *Thread) frame(d int) *Frame {
 // push reserves the next frame (for a callee's arguments).
 func (t *Thread) push(site *sendSite) *Frame {
 	d := t.depth + 1
-	if d >= t.vm.maxDepth {
-		t.raiseAt(site, "depth", fmt.Sprintf("stack overflow: more than %d nested activations (deep or infinite recursion?)", t.vm.maxDepth))
+	if d >= t.vm.maxDepth || (t.depthLimit > 0 && d >= t.depthLimit) {
+		t.raiseAt(site, ErrDepth, fmt.Sprintf("stack overflow: more than %d nested activations (deep or infinite recursion?)", t.vm.maxDepth))
 	}
 	t.depth = d
 	fr := t.frame(d)
@@ -131,38 +136,71 @@ func (t *Thread) unwindTo(d int) {
 	t.depth = d
 }
 
-// step counts one unit of work and polls for cancellation and the budget.
-func (t *Thread) step(site *sendSite) {
-	t.tick--
-	if t.tick <= 0 {
-		t.checkpoint(site)
-	}
-}
-
 func (t *Thread) checkpoint(site *sendSite) {
 	t.used += int64(tickEvery - t.tick)
 	t.tick = tickEvery
 	if t.cancelled.Load() {
 		t.cancelled.Store(false)
-		t.raiseAt(site, "interrupted", "interrupted")
+		t.raiseAt(site, ErrInterrupted, "interrupted")
 	}
 	if c, ok := t.vm.heap.(Checkpointer); ok {
 		c.Checkpoint(t.vm)
 	}
-	if t.limit > 0 && t.used >= t.limit {
-		t.raiseAt(site, "budget", fmt.Sprintf("step budget of %d exhausted (infinite loop?)", t.limit))
+	if t.allocLimit > 0 {
+		t.checkAlloc(site)
 	}
+	if t.deadline > 0 && time.Now().UnixNano() > t.deadline {
+		t.raiseAt(site, ErrBudget, "time limit exceeded")
+	}
+	if t.limit > 0 && t.used >= t.limit {
+		t.raiseAt(site, ErrBudget, fmt.Sprintf("step budget of %d exhausted (infinite loop?)", t.limit))
+	}
+}
+
+// ErrorKind classifies a runtime error.
+type ErrorKind uint8
+
+// The kinds of runtime error.
+const (
+	ErrError             ErrorKind = iota // raised by batos code (error:) or a type check
+	ErrUndefinedSelector                  // a lookup failed
+	ErrAmbiguousSelector                  // two parents supply the selector
+	ErrBudget                             // the step budget ran out
+	ErrDepth                              // too many nested activations
+	ErrInterrupted                        // Ctrl-C (Thread.Cancel)
+	ErrNonLIFO                            // a block (or its ^) outlived its method
+	ErrPrimitive                          // a primitive failed and nothing handled it
+	ErrCompile                            // the code does not compile
+	ErrAssert                             // an assertion failed
+	ErrImage                              // the image could not load an object
+	ErrInternal                           // a bug in batos
+	ErrCapability                         // a generated method reached an effect its policy denies
+	ErrGeneration                         // the generative kernel could not write a missing method
+)
+
+var errorKindNames = [...]string{"error", "undefinedSelector", "ambiguousSelector", "budget", "depth",
+	"interrupted", "nonLIFO", "primitive", "compile", "assert", "image", "internal", "capability", "generation"}
+
+func (k ErrorKind) String() string {
+	if int(k) < len(errorKindNames) {
+		return errorKindNames[k]
+	}
+	return fmt.Sprintf("ErrorKind(%d)", k)
 }
 
 // Error is a batos runtime error: a message, where it happened, and the
 // chain of sends that led there.
 type Error struct {
-	Kind  string // "error", "undefinedSelector", "ambiguousSelector", "budget", "depth", "interrupted", "nonLIFO", "primitive", "internal"
+	Kind  ErrorKind
 	Msg   string
 	File  string
 	Pos   lang.Pos
 	Trace []TraceEntry // innermost first
+	Cause error        // the Go error behind it, if any
 }
+
+// Unwrap returns the error's cause.
+func (e *Error) Unwrap() error { return e.Cause }
 
 // TraceEntry is one activation in a backtrace.
 type TraceEntry struct {
@@ -207,7 +245,7 @@ func (e *Error) Backtrace() string {
 }
 
 // raiseAt aborts the evaluation with an error at site.
-func (t *Thread) raiseAt(site *sendSite, kind, msg string) {
+func (t *Thread) raiseAt(site *sendSite, kind ErrorKind, msg string) {
 	e := &Error{Kind: kind, Msg: msg}
 	if site != nil {
 		e.File, e.Pos = site.file, site.pos
@@ -223,14 +261,14 @@ func (t *Thread) raiseAt(site *sendSite, kind, msg string) {
 // so an error raised by library code on behalf of a user's send (an
 // undefined selector, a failed primitive, error:) points at the user's code.
 // The backtrace still shows every activation.
-func (t *Thread) Raise(kind, msg string) {
+func (t *Thread) Raise(kind ErrorKind, msg string) {
 	site := t.curSite()
 	e := &Error{Kind: kind, Msg: msg, Trace: t.backtrace(site)}
 	if site != nil {
 		e.File, e.Pos = site.file, site.pos
 	}
 	for _, f := range e.Trace {
-		if f.Pos.IsValid() && !strings.HasPrefix(f.File, LibraryPrefix) {
+		if f.Pos.IsValid() && !strings.HasPrefix(f.File, t.vm.libPrefix) {
 			e.File, e.Pos = f.File, f.Pos
 			break
 		}
@@ -238,8 +276,9 @@ func (t *Thread) Raise(kind, msg string) {
 	panic(e)
 }
 
-// LibraryPrefix starts the file names of the standard library's sources.
-const LibraryPrefix = "stdlib/"
+// DefaultLibraryPrefix starts the file names of the standard library's
+// sources unless Options.LibraryPrefix says otherwise.
+const DefaultLibraryPrefix = "stdlib/"
 
 // curSite returns the send site of the innermost activation.
 func (t *Thread) curSite() *sendSite {
@@ -301,12 +340,14 @@ func (t *Thread) catch(d int, f func() Value) (v Value, err error) {
 		switch x := r.(type) {
 		case *Error:
 			err = x
+		case *Restart:
+			err = x
 		case *nlr:
-			err = &Error{Kind: "nonLIFO", Msg: "non-local return from a block whose method has already returned"}
+			err = &Error{Kind: ErrNonLIFO, Msg: "non-local return from a block whose method has already returned"}
 		case runtime.Error:
 			buf := make([]byte, 8192)
 			n := runtime.Stack(buf, false)
-			err = &Error{Kind: "internal", Msg: fmt.Sprintf("internal error (a bug in batos): %v\n%s", x, buf[:n])}
+			err = &Error{Kind: ErrInternal, Msg: fmt.Sprintf("internal error (a bug in batos): %v\n%s", x, buf[:n]), Cause: x}
 		default:
 			panic(r)
 		}

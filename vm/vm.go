@@ -56,6 +56,10 @@ type Options struct {
 	// Roots, when set, are the world to resume (from an image) instead of
 	// a new one.
 	Roots *Roots
+	// LibraryPrefix starts the file names of the standard library's
+	// sources: errors raised inside them are placed at the user's send.
+	// "" means DefaultLibraryPrefix.
+	LibraryPrefix string
 }
 
 // DefaultMaxDepth is the default limit on nested activations.
@@ -64,15 +68,18 @@ const DefaultMaxDepth = 20000
 // VM holds the object world: the well-known objects, the built-in maps, the
 // primitive table and the cache epoch. A VM is used by one Thread at a time.
 type VM struct {
-	heap     Heap
-	epoch    uint64
-	prims    map[string]*Primitive
-	Stdout   io.Writer
-	maxDepth int
-	mu       sync.Mutex        // orders the transactions of sessions (session.go)
-	gen      uint64            // activation generation counter
-	txn      uint32            // current transaction number
-	sources  map[string]string // file texts, for methods' original text (rebase.go)
+	heap      Heap
+	epoch     uint64
+	prims     map[string]*Primitive
+	Stdout    io.Writer
+	maxDepth  int
+	mu        sync.Mutex        // orders the transactions of sessions (session.go)
+	gen       uint64            // activation generation counter
+	txn       uint32            // current transaction number
+	sources   map[string]string // file texts, for methods' original text (rebase.go)
+	sp        *Savepoint        // the innermost open savepoint (savepoint.go)
+	allocated int64             // bytes allocated, approximately (savepoint.go)
+	kernel    Generator         // the generative kernel (restart.go)
 
 	Lobby, Nil, True, False *Object
 	// Traits holds the traits object of each built-in kind.
@@ -82,12 +89,16 @@ type VM struct {
 	maps       [NumKinds]*Map // shared maps of built-in kinds
 	blockMaps  []*Map         // by arity
 	plainEmpty *Map
+	libPrefix  string // Options.LibraryPrefix
 }
 
 // New creates a VM with the bare well-known objects. The standard library
 // (package stdlib) gives them their behaviour.
 func New(opts Options) *VM {
-	vm := &VM{heap: opts.Heap, Stdout: opts.Stdout, maxDepth: opts.MaxDepth}
+	vm := &VM{heap: opts.Heap, Stdout: opts.Stdout, maxDepth: opts.MaxDepth, libPrefix: opts.LibraryPrefix}
+	if vm.libPrefix == "" {
+		vm.libPrefix = DefaultLibraryPrefix
+	}
 	if vm.heap == nil {
 		vm.heap = &MemHeap{}
 	}
@@ -149,6 +160,7 @@ func (vm *VM) Primitive(name string) (*Primitive, bool) {
 func (vm *VM) Primitives() map[string]*Primitive { return vm.prims }
 
 func (vm *VM) alloc(m *Map, fields []Value, data any) *Object {
+	vm.allocated += objectBytes + int64(len(fields))*valueBytes
 	return &Object{m: m, fields: fields, data: data, oid: vm.heap.NextOID(), txn: vm.txn}
 }
 
@@ -185,6 +197,7 @@ func (vm *VM) NilValue() Value { return Ref(vm.Nil) }
 // String returns a new string object.
 func (vm *VM) String(s string) Value {
 	o := vm.alloc(vm.maps[KString], nil, nil)
+	vm.allocated += int64(len(s))
 	o.str = s
 	return Ref(o)
 }
@@ -194,11 +207,15 @@ func (vm *VM) Float(f float64) Value { return Ref(vm.alloc(vm.maps[KFloat], nil,
 
 // NewVector returns a new vector holding elems (not copied).
 func (vm *VM) NewVector(elems []Value) Value {
+	vm.allocated += int64(cap(elems)) * valueBytes
 	return Ref(vm.alloc(vm.maps[KVector], nil, &elems))
 }
 
 // NewBytes returns a new byte vector holding b (not copied).
-func (vm *VM) NewBytes(b []byte) Value { return Ref(vm.alloc(vm.maps[KBytes], nil, &b)) }
+func (vm *VM) NewBytes(b []byte) Value {
+	vm.allocated += int64(cap(b))
+	return Ref(vm.alloc(vm.maps[KBytes], nil, &b))
+}
 
 // NewForeign wraps a Go value in an object. Foreign objects cannot be
 // persisted.
@@ -210,6 +227,9 @@ func (vm *VM) touch(o *Object) {
 	if o.txn != vm.txn {
 		vm.heap.Touched(o)
 		o.txn = vm.txn
+	}
+	if vm.sp != nil {
+		vm.sp.save(o)
 	}
 }
 
@@ -233,6 +253,9 @@ func (vm *VM) setMap(o *Object, m *Map, fields []Value) {
 // bytes, telling the heap.
 func (vm *VM) SetVector(o *Object, elems []Value) {
 	vm.touch(o)
+	if old := *o.data.(*[]Value); cap(elems) != cap(old) {
+		vm.allocated += int64(cap(elems)) * valueBytes
+	}
 	*o.data.(*[]Value) = elems
 }
 
@@ -245,6 +268,7 @@ func (vm *VM) SetElem(o *Object, i int, v Value) {
 // SetBytes replaces a byte vector's contents.
 func (vm *VM) SetBytes(o *Object, b []byte) {
 	vm.touch(o)
+	vm.allocated += int64(cap(b))
 	*o.data.(*[]byte) = b
 }
 

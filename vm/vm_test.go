@@ -74,7 +74,7 @@ func TestEval(t *testing.T) {
 func TestUndefinedSelectorHook(t *testing.T) {
 	th, _ := boot(t)
 	e := evalErr(t, th, "3 frobnicate: 4")
-	if e.Kind != "undefinedSelector" || !strings.Contains(e.Msg, "3 does not understand 'frobnicate:'") {
+	if e.Kind != vm.ErrUndefinedSelector || !strings.Contains(e.Msg, "3 does not understand 'frobnicate:'") {
 		t.Errorf("got %s %q", e.Kind, e.Msg)
 	}
 	if e.Pos.Line != 1 || e.Pos.Col != 3 { // at the selector
@@ -118,7 +118,7 @@ func TestLimits(t *testing.T) {
 	th, _ := boot(t)
 	eval(t, th, "lobby _AddSlots: (| down: n = ( (down: n + 1) + 1 ) |)")
 	e := evalErr(t, th, "down: 0")
-	if e.Kind != "depth" || !strings.Contains(e.Msg, "stack overflow") {
+	if e.Kind != vm.ErrDepth || !strings.Contains(e.Msg, "stack overflow") {
 		t.Errorf("depth: %s %q", e.Kind, e.Msg)
 	}
 	if !strings.Contains(e.Backtrace(), "more time(s)") && !strings.Contains(e.Backtrace(), "omitted") {
@@ -130,17 +130,17 @@ func TestLimits(t *testing.T) {
 	}
 	th.SetMaxSteps(100_000)
 	e = evalErr(t, th, "[ true ] whileTrue: [ ]")
-	if e.Kind != "budget" {
+	if e.Kind != vm.ErrBudget {
 		t.Errorf("budget: %s %q", e.Kind, e.Msg)
 	}
 	e = evalErr(t, th, "lobby _AddSlots: (| spin = ( spin ) |). spin")
-	if e.Kind != "budget" && e.Kind != "depth" {
+	if e.Kind != vm.ErrBudget && e.Kind != vm.ErrDepth {
 		t.Errorf("spin: %s %q", e.Kind, e.Msg)
 	}
 	th.SetMaxSteps(0)
 	go func() { time.Sleep(50 * time.Millisecond); th.Cancel() }()
 	e = evalErr(t, th, "[ true ] whileTrue: [ 1 + 1 ]")
-	if e.Kind != "interrupted" {
+	if e.Kind != vm.ErrInterrupted {
 		t.Errorf("cancel: %s %q", e.Kind, e.Msg)
 	}
 	if got := eval(t, th, "2 + 2"); got != "4" {
@@ -152,11 +152,11 @@ func TestNonLIFO(t *testing.T) {
 	th, _ := boot(t)
 	eval(t, th, "lobby _AddSlots: (| mk = ( [ 1 ] ). mkRet = ( [ ^ 2 ] ). saved |)")
 	e := evalErr(t, th, "mk value")
-	if e.Kind != "nonLIFO" {
+	if e.Kind != vm.ErrNonLIFO {
 		t.Errorf("dead block: %s %q", e.Kind, e.Msg)
 	}
 	e = evalErr(t, th, "mkRet value")
-	if e.Kind != "nonLIFO" {
+	if e.Kind != vm.ErrNonLIFO {
 		t.Errorf("dead ^: %s %q", e.Kind, e.Msg)
 	}
 }
@@ -209,9 +209,9 @@ func TestMapsShared(t *testing.T) {
 
 func TestCompileErrors(t *testing.T) {
 	th, _ := boot(t)
-	e := evalErr(t, th, "lobby _AddSlots: (| f: a = ( a: 3 ) |). f: 1")
-	if !strings.Contains(e.Msg, "cannot assign to argument 'a'") {
-		t.Errorf("%q", e.Msg)
+	e := evalErr(t, th, "lobby _AddSlots: (| f: a = ( | k = 1 | k: a ) |). f: 1")
+	if e.Kind != vm.ErrCompile || !strings.Contains(e.Msg, "cannot assign to constant slot 'k'") {
+		t.Errorf("%v %q", e.Kind, e.Msg)
 	}
 	e = evalErr(t, th, "_NoSuchPrimitive: 3")
 	if !strings.Contains(e.Msg, "unknown primitive") {
@@ -220,8 +220,8 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
-	src := `lobby _AddSlots: (| f: a = ( a: 3 ). g = ( _NoSuchPrim ). ok = ( 1 + 2 ) |).
-x: [| :y | y: 2 ].
+	src := `lobby _AddSlots: (| f: a = ( | k = 1 | k: a ). g = ( _NoSuchPrim ). ok = ( 1 + 2 ) |).
+x: [| :y. z = 0 | z: y ].
 (| h = ( _AlsoMissing: 1 ) |).
 3 + 4`
 	f, err := lang.Parse("check.self", src)
@@ -235,9 +235,9 @@ x: [| :y | y: 2 ].
 		got = append(got, e.Error())
 	}
 	want := []string{
-		"check.self:1:30: cannot assign to argument 'a'",
-		"check.self:1:44: unknown primitive '_NoSuchPrim'",
-		"check.self:2:12: cannot assign to argument 'y'",
+		"check.self:1:40: cannot assign to constant slot 'k'",
+		"check.self:1:54: unknown primitive '_NoSuchPrim'",
+		"check.self:2:19: cannot assign to constant slot 'z'",
 		"check.self:3:10: unknown primitive '_AlsoMissing:'",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -256,7 +256,7 @@ func TestStatementIsTransaction(t *testing.T) {
 	// a method that mutates three objects, adds a slot, then fails
 	eval(t, th, `lobby _AddSlots: (| wreck = ( a n: 10. b n: 20. c add: 2. c at: 0 Put: 99. a _AddSlots: (| extra = 1 |). nil foo ) |)`)
 	e := evalErr(t, th, "wreck")
-	if e.Kind != "undefinedSelector" {
+	if e.Kind != vm.ErrUndefinedSelector {
 		t.Fatal(e)
 	}
 	for src, want := range map[string]string{

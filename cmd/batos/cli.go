@@ -46,7 +46,7 @@ const usage = `usage:
   batos image gc [--dry-run]       remove the objects nothing can reach
   batos image export FILE          dump the world portably (versioned msgpack)
   batos image import FILE          build a new (empty) image from an export
-` + modelUsage + `  batos version                    print the version
+` + modelUsage + genUsage + `  batos version                    print the version
   batos help                       print this help
 
 flags (also accepted after 'run' and 'image'):
@@ -57,7 +57,7 @@ flags (also accepted after 'run' and 'image'):
   --cache-objects N  objects kept in memory beyond a transaction (default 100000)
   --max-steps N      step budget for each top-level statement (0: none)
   --max-depth N      limit on nested activations (0: the default, %d)
-` + modelFlagsUsage + `  -h, --help         print this help
+` + modelFlagsUsage + genFlagsUsage + `  -h, --help         print this help
 
 Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage error.
 `
@@ -74,6 +74,7 @@ type cli struct {
 	memory   bool
 	atomic   bool
 	cache    int
+	gen      genSettings // the generative kernel (gen.go)
 }
 
 // usageError is an error in the command line: it is reported with a hint
@@ -140,6 +141,7 @@ func (c *cli) vmFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.atomic, "atomic", c.atomic, "run the whole script as one transaction")
 	fs.IntVar(&c.cache, "cache-objects", c.cache, "objects kept in memory")
 	c.modelFlags(fs)
+	c.genFlags(fs)
 }
 
 // parse parses args with fs, turning flag errors into usage errors.
@@ -211,6 +213,8 @@ func (c *cli) main(args []string) error {
 		return c.imageCmd(args)
 	case "model":
 		return c.modelCmd(args)
+	case "gen":
+		return c.genCmd(args)
 	case "version":
 		if len(args) > 0 {
 			return usagef("version takes no arguments")
@@ -251,6 +255,7 @@ func (c *cli) boot(scriptArgs []string) (*vm.Thread, func(), error) {
 		c.img = img
 	}
 	t.SetMaxSteps(c.maxSteps)
+	c.setupKernel(t)
 	v := t.VM()
 	elems := make([]vm.Value, len(scriptArgs))
 	for i, a := range scriptArgs {
@@ -284,11 +289,10 @@ func (c *cli) repl() error {
 		return err
 	}
 	defer closer()
-	return repl.Run(t, c.stdin, c.stdout, repl.Options{
-		Stderr:      c.stderr,
-		Commands:    map[string]func(string) error{"snapshot": c.snapshotCommand},
-		CommandHelp: map[string]string{"snapshot": "FILE  save a snapshot of the image in FILE"},
-	})
+	cmds := map[string]func(string) error{"snapshot": c.snapshotCommand}
+	help := map[string]string{"snapshot": "FILE  save a snapshot of the image in FILE"}
+	c.genReplCommands(t, cmds, help)
+	return repl.Run(t, c.stdin, c.stdout, repl.Options{Stderr: c.stderr, Commands: cmds, CommandHelp: help})
 }
 
 // eval implements -e: it runs every statement of text and prints the
@@ -348,11 +352,16 @@ func (c *cli) runScript(args []string) error {
 	defer closer()
 	if c.atomic {
 		t.Atomic = true
-		if _, ok := c.exec(t, f); !ok {
-			t.VM().Abort()
-			return exitError(exitRuntime)
-		}
-		if err := t.VM().Commit(); err != nil {
+		// a miss the kernel answers restarts the whole script (vm.Retry)
+		_, err := t.Retry(func() (vm.Value, error) {
+			v, err := c.execStmts(t, f)
+			if err != nil {
+				t.VM().Abort()
+				return v, err
+			}
+			return v, t.VM().Commit()
+		})
+		if err != nil {
 			c.runtimeError(err, src)
 			return exitError(exitRuntime)
 		}
@@ -385,6 +394,16 @@ func (c *cli) syntaxError(err error, src string) error {
 // error. Ctrl-C interrupts the running statement (with a backtrace); a
 // second Ctrl-C before that takes effect exits at once.
 func (c *cli) exec(t *vm.Thread, f *lang.File) (last vm.Value, ok bool) {
+	last, err := c.execStmts(t, f)
+	if err != nil {
+		c.runtimeError(err, f.Src)
+		return last, false
+	}
+	return last, true
+}
+
+// execStmts runs the statements of f, stopping at the first error.
+func (c *cli) execStmts(t *vm.Thread, f *lang.File) (last vm.Value, err error) {
 	var pending atomic.Bool
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt)
@@ -408,20 +427,12 @@ func (c *cli) exec(t *vm.Thread, f *lang.File) (last vm.Value, ok bool) {
 	last = t.VM().NilValue()
 	t.VM().AddSource(f.Name, f.Src)
 	for _, st := range f.Stmts {
-		var err error
-		if pending.Load() {
-			// Ctrl-C came between statements, where EvalStmt would
-			// clear it.
-			err = &vm.Error{Kind: "interrupted", Msg: "interrupted", File: f.Name, Pos: st.Pos()}
-		} else {
-			last, err = t.EvalStmt(st, f.Name)
-		}
-		if err != nil {
-			c.runtimeError(err, f.Src)
-			return last, false
+		// a Ctrl-C between two statements stops the next one
+		if last, err = t.EvalStmt(st, f.Name); err != nil {
+			return last, err
 		}
 	}
-	return last, true
+	return last, nil
 }
 
 // runtimeError reports a runtime error, with a hint when a flag sets the
@@ -433,9 +444,9 @@ func (c *cli) runtimeError(err error, src string) {
 		return
 	}
 	switch e.Kind {
-	case "budget":
+	case vm.ErrBudget:
 		fmt.Fprintln(c.stderr, "batos: the step budget is set with --max-steps (0: no limit)")
-	case "depth":
+	case vm.ErrDepth:
 		fmt.Fprintln(c.stderr, "batos: the depth limit is set with --max-depth")
 	}
 }

@@ -1,0 +1,173 @@
+package vm_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"batos/lang"
+	"batos/vm"
+)
+
+// A resend to the setter of an assignable parent changes lookups: a send
+// cached before it must see the new parent.
+func TestResendParentSetterInvalidatesCaches(t *testing.T) {
+	th, _ := boot(t)
+	eval(t, th, `lobby _AddSlots: (| one = (| v = 1 |). two = (| v = 2 |). base = (| p* <- nil |) |)`)
+	eval(t, th, `base p: one. 0`)
+	eval(t, th, `lobby _AddSlots: (| kid = (| parent* = base. swap: x = ( resend.p: x ) |). ask = ( kid v ) |)`)
+	if got := eval(t, th, "ask"); got != "1" {
+		t.Fatalf("before: %s", got)
+	}
+	eval(t, th, "kid swap: two. 0")
+	if got := eval(t, th, "ask"); got != "2" {
+		t.Errorf("after resend.p: two, the cached send answers %s", got)
+	}
+	// the directed form too
+	eval(t, th, `kid _AddSlots: (| swapBack: x = ( parent.p: x ) |). 0`)
+	eval(t, th, "kid swapBack: one. 0")
+	if got := eval(t, th, "ask"); got != "1" {
+		t.Errorf("after parent.p: one, the cached send answers %s", got)
+	}
+}
+
+// When an inlined control selector falls back to a real send (the
+// receiver is not a boolean or a small integer), its operands are
+// evaluated once.
+func TestInlineFallbackEvaluatesOnce(t *testing.T) {
+	th, _ := boot(t)
+	eval(t, th, `lobby _AddSlots: (| count <- 0. bump = ( count: count + 1. count ).
+		range = (| to: n Do: b = ( n ). to: n By: s Do: b = ( n + s ). timesRepeat: b = ( 7 ) |).
+		bumpF = ( bump. 2.5 ).
+		flag = (| ifTrue: b = ( 5 ). and: b = ( 6 ) |) |)`)
+	for _, c := range []struct{ src, want string }{
+		{"range to: bump Do: [| :i | i ]", "1"},
+		{"range to: bump By: bump Do: [| :i | i ]", "5"}, // bumps 2 and 3
+		{"count", "3"},
+		{"count: 0. range to: bump Do: [| :i | i ]", "1"},
+		{"count: 0. bump. range timesRepeat: [ bump ]", "7"},
+		{"count", "1"},
+		{"flag ifTrue: [ bump ]", "5"},
+		{"flag and: [ bump ]", "6"},
+		{"count", "1"},
+		// a small-integer receiver with a limit that is not one
+		{"count: 0. 1 to: bumpF Do: [| :i | i ]", "1"},
+		{"count", "1"},
+	} {
+		if got := eval(t, th, c.src); got != c.want {
+			t.Errorf("%s = %s, want %s", c.src, got, c.want)
+		}
+	}
+	// binary operators with a fast path: the slow send gets the values
+	eval(t, th, `lobby _AddSlots: (| box = (| + x = ( x ). < x = ( x ) |) |)`)
+	if got := eval(t, th, "count: 0. (box + bump) + (box < bump)"); got != "3" {
+		t.Errorf("binary fallback: %s", got)
+	}
+	if got := eval(t, th, "count"); got != "2" {
+		t.Errorf("binary fallback evaluated %s operands", got)
+	}
+}
+
+// printString and the printer (batos fmt) write every string the same way.
+func TestPrintStringQuotesLikePrinter(t *testing.T) {
+	th, _ := boot(t)
+	for _, s := range []string{"plain", "it's", `a\b`, "\t\n\r\f\v\b\a\x00", "\x7f\x01\xff", "héllo", "\xe9t\xe9"} {
+		got, err := th.PrintString(th.VM().String(s))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := lang.Quote(s); got != want {
+			t.Errorf("printString of %q = %s, the printer writes %s", s, got, want)
+		}
+	}
+}
+
+// A Ctrl-C that arrives between two statements stops the next one: it is
+// not forgotten.
+func TestPendingCancelStopsNextStatement(t *testing.T) {
+	th, _ := boot(t)
+	f, err := lang.Parse("c.self", "lobby _AddSlots: (| ran <- 0 |).\nran: 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := th.EvalStmt(f.Stmts[0], f.Name); err != nil {
+		t.Fatal(err)
+	}
+	th.Cancel()
+	_, err = th.EvalStmt(f.Stmts[1], f.Name)
+	var e *vm.Error
+	if !errors.As(err, &e) || e.Kind != vm.ErrInterrupted || e.Error() != "c.self:2:1: interrupted" {
+		t.Fatalf("got %v, want an interrupted error at the statement", err)
+	}
+	// the cancellation is consumed: the next statement runs
+	if got := eval(t, th, "ran"); got != "0" {
+		t.Errorf("the interrupted statement ran: ran = %s", got)
+	}
+	if got := eval(t, th, "ran: 2. ran"); got != "2" {
+		t.Errorf("after the interruption: %s", got)
+	}
+}
+
+// Errors have typed kinds and wrap their cause.
+func TestErrorKindsAndCause(t *testing.T) {
+	th, _ := boot(t)
+	e := evalErr(t, th, "3 frobnicate")
+	if e.Kind != vm.ErrUndefinedSelector || e.Kind.String() != "undefinedSelector" {
+		t.Errorf("kind %v", e.Kind)
+	}
+	cause := errors.New("disk on fire")
+	w := &vm.Error{Kind: vm.ErrImage, Msg: "cannot load", Cause: cause}
+	if !errors.Is(w, cause) {
+		t.Error("errors.Is does not reach the cause")
+	}
+}
+
+// Self arguments have no assignment slot: inside a method whose argument
+// is called error, `error: x` is an ordinary implicit-receiver send.
+func TestAssignToArgumentNameIsASend(t *testing.T) {
+	th, _ := boot(t)
+	eval(t, th, `lobby _AddSlots: (| said <- ''. error: msg = ( said: msg ). wrap: error = ( error: error, '!'. said ) |)`)
+	if got := eval(t, th, "wrap: 'oops'"); got != "'oops!'" {
+		t.Errorf("wrap: = %s", got)
+	}
+	// block arguments too
+	if got := eval(t, th, "[| :error | error: 'b' ] value: 1. said"); got != "'b'" {
+		t.Errorf("in a block: %s", got)
+	}
+}
+
+// Parent slots among a method's locals take part in the lookup of the
+// method's implicit-receiver sends, beside self, as in Self.
+func TestParentLocals(t *testing.T) {
+	th, _ := boot(t)
+	eval(t, th, `lobby _AddSlots: (| ns = (| greet = ( 'hi' ). shared = 1. n <- 5 |).
+		user = (| parent* = traits clonable. own = ( 'own' ).
+			viaLocal = (| p* = ns | greet ).
+			both = (| p* = ns | own, greet ).
+			inBlock = (| p* = ns | [ greet ] value ).
+			setN = (| p* = ns | n: 7. n ).
+			clash = (| p* = ns. shared = 2 | shared ) |).
+		shared = 3 |)`)
+	for _, c := range []struct{ src, want string }{
+		{"user viaLocal", "'hi'"},
+		{"user both", "'ownhi'"},
+		{"user inBlock", "'hi'"},
+		{"user setN", "7"},
+		{"ns n", "7"},
+		{"user clash", "2"}, // a local slot comes before every parent
+	} {
+		if got := eval(t, th, c.src); got != c.want {
+			t.Errorf("%s = %s, want %s", c.src, got, c.want)
+		}
+	}
+	// self (through the lobby) and the local parent both supply 'shared'
+	eval(t, th, `user _AddSlots: (| amb = (| p* = ns | shared ) |)`)
+	e := evalErr(t, th, "user amb")
+	if e.Kind != vm.ErrAmbiguousSelector || !strings.Contains(e.Msg, "shared") {
+		t.Errorf("ambiguity: %v %q", e.Kind, e.Msg)
+	}
+	e = evalErr(t, th, "user _AddSlots: (| missing = (| p* = ns | nothingHere ) |). user missing")
+	if e.Kind != vm.ErrUndefinedSelector {
+		t.Errorf("undefined: %v %q", e.Kind, e.Msg)
+	}
+}
