@@ -46,6 +46,21 @@ type Model interface {
 	Close() error
 }
 
+// ContextTokenizer is implemented by models whose Tokenize waits on
+// something (a remote server): TokenizeContext is Tokenize, cancelled with
+// ctx.
+type ContextTokenizer interface {
+	TokenizeContext(ctx context.Context, text string) ([]int, error)
+}
+
+// Tokenize tokenizes text with m, cancelled with ctx where m waits.
+func Tokenize(ctx context.Context, m Model, text string) ([]int, error) {
+	if tc, ok := m.(ContextTokenizer); ok {
+		return tc.TokenizeContext(ctx, text)
+	}
+	return m.Tokenize(text)
+}
+
 // Adapters is implemented by models that take LoRA adapters.
 type Adapters interface {
 	// AddAdapter registers the adapter file at path under name (a persona:

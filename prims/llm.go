@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -42,9 +43,11 @@ var llmPrims = []vm.Primitive{
 		if err != nil {
 			return vm.Value{}, err
 		}
-		toks, err := m.Tokenize(text)
+		ctx, stop := watchCancel(t)
+		defer stop()
+		toks, err := llm.Tokenize(ctx, m, text)
 		if err != nil {
-			return vm.Value{}, vm.Failf("%v", err)
+			return vm.Value{}, modelFailure(t, err)
 		}
 		out := make([]vm.Value, len(toks))
 		for i, x := range toks {
@@ -57,9 +60,11 @@ var llmPrims = []vm.Primitive{
 		if err != nil {
 			return vm.Value{}, err
 		}
-		toks, err := m.Tokenize(text)
+		ctx, stop := watchCancel(t)
+		defer stop()
+		toks, err := llm.Tokenize(ctx, m, text)
 		if err != nil {
-			return vm.Value{}, vm.Failf("%v", err)
+			return vm.Value{}, modelFailure(t, err)
 		}
 		return vm.Int(int64(len(toks))), nil
 	}),
@@ -309,6 +314,9 @@ func parseRequest(v *vm.VM, x vm.Value) (req llm.Request, stream bool, err error
 		case "maxTokens", "topK", "seed":
 			if ok = val.IsInt(); ok {
 				n := int(val.Int())
+				if n < 0 && key != "seed" {
+					return req, false, vm.Failf("%s is %d: it must be 0 or more", key, n)
+				}
 				switch key {
 				case "maxTokens":
 					req.MaxTokens = n
@@ -325,8 +333,14 @@ func parseRequest(v *vm.VM, x vm.Value) (req llm.Request, stream bool, err error
 			}
 			if ok = isF; ok {
 				if key == "temperature" {
+					if !(f >= 0) || math.IsInf(f, 0) {
+						return req, false, vm.Failf("temperature is %v: it must be 0 (greedy) or more", f)
+					}
 					req.Temperature = f
 				} else {
+					if !(f > 0 && f <= 1) {
+						return req, false, vm.Failf("topP is %v: it must be in (0, 1] (1: off)", f)
+					}
 					req.TopP = f
 				}
 			}
