@@ -7,12 +7,14 @@ BIN := bin/batos
 # and SIMD level is set (cgo's default is -O2 with no SIMD: 3x slower), and
 # every go command below runs with them, so the build-cache key never
 # flips. A go command run without them rebuilds llama.cpp (~200 s on 2
-# cores): use make, or export the same values.
+# cores): use make, or export the same values. -DNDEBUG turns C's assert
+# off, as llama.cpp's own release builds do: an assert kills the process.
+# batos never relies on one; llm/llama and cllama check in Go and C first.
 ifeq ($(shell $(GO) env GOARCH),amd64)
 CGO_SIMD := -march=x86-64-v3
 endif
-export CGO_CFLAGS := -O3 $(CGO_SIMD)
-export CGO_CXXFLAGS := -O3 $(CGO_SIMD)
+export CGO_CFLAGS := -O3 -DNDEBUG $(CGO_SIMD)
+export CGO_CXXFLAGS := -O3 -DNDEBUG $(CGO_SIMD)
 
 # llama.cpp's and ggml's headers, copied from the module cache for our own
 # cgo binding; git-ignored, never committed.
@@ -68,10 +70,11 @@ cuda: llm-headers
 	scripts/build-cuda.sh bin
 
 # What scripts/gpu-check.sh needs on a GPU machine without network:
-# bin/batos and the ggml sources (build/gpu/ggml-src.tar.gz, about 1 MB).
+# bin/batos and the ggml sources (build/gpu/ggml-src.tar.gz, about 1 MB;
+# writable in the tarball, though read-only in the module cache).
 gpu-bundle: build
 	@dir=$$($(GO) list -m -f '{{.Dir}}' github.com/ollama/ollama) && mkdir -p build/gpu && \
-	tar -C $$dir --exclude='*.go' --exclude=ggml-metal -czf build/gpu/ggml-src.tar.gz CMakeLists.txt ml/backend/ggml/ggml
+	tar -C $$dir --exclude='*.go' --exclude=ggml-metal --mode=u+w -czf build/gpu/ggml-src.tar.gz CMakeLists.txt ml/backend/ggml/ggml
 	@ls -la $(BIN) build/gpu/ggml-src.tar.gz
 
 llm-headers: $(LLM_INCLUDE)/.stamp

@@ -25,6 +25,8 @@ const (
 	exitOK      = 0
 	exitRuntime = 1 // a runtime error, or an I/O failure
 	exitUsage   = 2 // a syntax error or a usage error
+	// 3: llama.cpp aborted; llm/internal/cllama catches the abort, says so
+	// and exits with cllama.ExitCrash.
 )
 
 // version is the release name; builds may set it with
@@ -59,7 +61,8 @@ flags (also accepted after 'run' and 'image'):
   --max-depth N      limit on nested activations (0: the default, %d)
 ` + modelFlagsUsage + genFlagsUsage + `  -h, --help         print this help
 
-Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage error.
+Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage error,
+3 when llama.cpp aborted (a crash its checks missed).
 `
 
 // cli holds the streams and the settings shared by the subcommands.

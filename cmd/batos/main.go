@@ -5,7 +5,9 @@
 // for usage.
 //
 // Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage
-// error. Errors are written to standard error.
+// error, 3 when llama.cpp aborted the process (an abort batos's checks
+// missed; llm/internal/cllama prints what it was). Errors are written to
+// standard error.
 //
 // Package main holds only the command line; the system lives in the
 // packages it imports (docs/architecture.md is the map).

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -56,10 +58,18 @@ func checkModel(path string) (*gguf.File, error) {
 			return nil, fmt.Errorf("%s: missing or zero %s.%s", path, arch, k)
 		}
 	}
-	if v, _ := g.Get("tokenizer.ggml.tokens"); v == nil {
-		return nil, fmt.Errorf("%s: no vocabulary (tokenizer.ggml.tokens)", path)
-	} else if toks, ok := v.([]string); !ok || len(toks) == 0 {
-		return nil, fmt.Errorf("%s: tokenizer.ggml.tokens is not a list of strings", path)
+	// Hyperparameters go into the graph as they are: a NaN or negative
+	// norm epsilon is a GGML_ASSERT at the first decode.
+	for _, kv := range g.KV {
+		if !strings.HasPrefix(kv.Key, arch+".") {
+			continue
+		}
+		if f, ok := g.Float(kv.Key); ok && (math.IsNaN(f) || math.IsInf(f, 0) || strings.HasSuffix(kv.Key, "epsilon") && f < 0) {
+			return nil, fmt.Errorf("%s: %s is %v", path, kv.Key, f)
+		}
+	}
+	if err := checkVocab(g); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if _, ok := g.String("tokenizer.ggml.model"); !ok {
 		return nil, fmt.Errorf("%s: no tokenizer.ggml.model", path)
@@ -75,6 +85,66 @@ func checkModel(path string) (*gguf.File, error) {
 		}
 	}
 	return g, nil
+}
+
+// tokenByte is LLAMA_TOKEN_TYPE_BYTE.
+const tokenByte = 6
+
+var byteToken = regexp.MustCompile(`^<0x[0-9A-Fa-f]{2}>$`)
+
+// checkVocab checks the vocabulary as llama-vocab.cpp reads it, which
+// trusts the file: a token listed twice is a GGML_ASSERT (an abort), and
+// scores or types shorter than the token list, or of another element
+// type, are read past their end.
+func checkVocab(g *gguf.File) error {
+	v, _ := g.Get("tokenizer.ggml.tokens")
+	if v == nil {
+		return errors.New("no vocabulary (tokenizer.ggml.tokens)")
+	}
+	toks, ok := v.([]string)
+	if !ok || len(toks) == 0 {
+		return errors.New("tokenizer.ggml.tokens is not a list of strings")
+	}
+	if len(toks) > math.MaxInt32 {
+		return fmt.Errorf("a vocabulary of %d tokens", len(toks))
+	}
+	seen := make(map[string]int, len(toks))
+	for i, t := range toks {
+		if t == "" {
+			t = fmt.Sprintf("[EMPTY_%d]", i) // llama.cpp's name for an empty token
+		}
+		if j, dup := seen[t]; dup {
+			return fmt.Errorf("tokenizer.ggml.tokens lists %q twice (tokens %d and %d)", t, j, i)
+		}
+		seen[t] = i
+	}
+	if v, ok := g.Get("tokenizer.ggml.scores"); ok {
+		if s, ok := v.([]float32); !ok || len(s) != len(toks) {
+			return fmt.Errorf("tokenizer.ggml.scores must be %d float32 values, one per token", len(toks))
+		}
+	}
+	if v, ok := g.Get("tokenizer.ggml.token_type"); ok {
+		types, ok := v.([]int32)
+		if !ok || len(types) != len(toks) {
+			return fmt.Errorf("tokenizer.ggml.token_type must be %d int32 values, one per token", len(toks))
+		}
+		// A byte token's text is turned into its byte (llama-vocab.cpp,
+		// token_to_byte) only by the SentencePiece and Unigram tokenizers,
+		// from "<0xXX>"; elsewhere, or with another text, it aborts.
+		tm, _ := g.String("tokenizer.ggml.model")
+		for i, t := range types {
+			if t != tokenByte {
+				continue
+			}
+			if tm != "llama" && tm != "t5" {
+				return fmt.Errorf("token %d (%q) is a byte token, which a %q vocabulary cannot have", i, toks[i], tm)
+			}
+			if !byteToken.MatchString(toks[i]) {
+				return fmt.Errorf("byte token %d is %q, not <0xXX>", i, toks[i])
+			}
+		}
+	}
+	return nil
 }
 
 // checkAdapter checks a LoRA adapter file against the model it is for:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -182,4 +183,28 @@ func states(m *llama.Model) string {
 		s = append(s, a.Name+":"+a.State)
 	}
 	return strings.Join(s, " ")
+}
+
+// TestThreadsClamped: --threads beyond the machine's cores is clamped to
+// them (more threads only spin against each other).
+func TestThreadsClamped(t *testing.T) {
+	m := open(t, modelPath, llm.Options{Threads: 64 * runtime.NumCPU()})
+	if n := m.Info().Threads; n != runtime.NumCPU() {
+		t.Errorf("%d threads on %d cores", n, runtime.NumCPU())
+	}
+	m2 := open(t, modelPath, llm.Options{Threads: 1})
+	if n := m2.Info().Threads; n != 1 {
+		t.Errorf("--threads 1 gave %d", n)
+	}
+}
+
+// TestBadOptions: nonsense sampling options fail clearly.
+func TestBadOptions(t *testing.T) {
+	m := open(t, modelPath, llm.Options{})
+	for _, req := range []llm.Request{{MaxTokens: -1}, {TopK: -1}, {TopP: 2}, {TopP: -0.5}} {
+		req.Prompt = "x"
+		if _, err := m.Generate(context.Background(), req, nil); err == nil {
+			t.Errorf("%+v accepted", req)
+		}
+	}
 }

@@ -15,6 +15,9 @@ import (
 
 // Generate implements llm.Model.
 func (m *Model) Generate(ctx context.Context, req llm.Request, onPiece func(string) error) (llm.Result, error) {
+	if err := req.Check(); err != nil {
+		return llm.Result{}, err
+	}
 	req = req.Normalize()
 	if !m.Generative() {
 		return llm.Result{}, fmt.Errorf("%s is an embedding model: it does not generate text", m.info.Architecture)

@@ -14,6 +14,7 @@ package cllama
 
 /*
 #cgo CPPFLAGS: -I${SRCDIR}/include
+#cgo LDFLAGS: -ldl
 #include <stdlib.h>
 #include "helpers.h"
 #include "ggml-backend.h"
@@ -34,15 +35,23 @@ import (
 
 var initOnce sync.Once
 
+// ExitCrash is the exit status of a process that llama.cpp aborted (see
+// Init).
+const ExitCrash = C.BATOS_EXIT_CRASH
+
 // Init initialises the llama.cpp backend once per process and routes its
 // logs: warnings and errors are kept (see LastError), and everything is
-// printed to standard error when BATOS_LLM_LOG=1.
+// printed to standard error when BATOS_LLM_LOG=1. It also catches aborts:
+// should llama.cpp or ggml abort despite the checks in Go, the process
+// prints "batos: crashed: ..." with the assertion and exits with status
+// ExitCrash, instead of Go's signal dump and status 2.
 func Init() {
 	initOnce.Do(func() {
 		verbose := 0
 		if os.Getenv("BATOS_LLM_LOG") == "1" {
 			verbose = 1
 		}
+		C.batos_crash_init()
 		C.batos_log_init(C.int(verbose))
 		C.llama_backend_init()
 	})
@@ -103,6 +112,8 @@ func LoadBackend(path string) error {
 	if C.ggml_backend_load(cs) == nil {
 		return failure("cannot load ggml backend " + path)
 	}
+	// The backend logs through its own libggml-base: route it here too.
+	C.batos_route_backend_logs()
 	return nil
 }
 
@@ -136,6 +147,10 @@ func Devices() []Device {
 
 // SupportsGPUOffload reports whether a loaded backend can take layers.
 func SupportsGPUOffload() bool { Init(); return bool(C.llama_supports_gpu_offload()) }
+
+// crashForTest aborts the process as a GGML_ASSERT would (for the test of
+// ExitCrash, in a child process).
+func crashForTest() { Init(); C.batos_crash_for_test() }
 
 // SystemInfo is llama.cpp's description of the CPU features it was
 // compiled with (AVX2, FMA, F16C ...).

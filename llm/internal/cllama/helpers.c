@@ -1,5 +1,10 @@
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <link.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include "helpers.h"
@@ -23,6 +28,95 @@ static void batos_log(enum ggml_log_level level, const char *text, void *user_da
 void batos_log_init(int verbose) {
 	log_verbose = verbose;
 	llama_log_set(batos_log, NULL);
+}
+
+// A crash: llama.cpp or ggml called abort() (GGML_ASSERT, an uncaught
+// C++ exception, a C assert). The process cannot go on; it says so and
+// exits with its own status, not Go's SIGABRT dump and status 2.
+static char abort_msg[1024];
+
+static void ggml_aborting(const char *msg) {
+	size_t i = 0;
+	for (; msg[i] != 0 && i < sizeof(abort_msg) - 1; i++) {
+		abort_msg[i] = msg[i];
+	}
+	abort_msg[i] = 0;
+}
+
+static void say(const char *s) {
+	size_t n = 0;
+	while (s[n] != 0) {
+		n++;
+	}
+	while (n > 0) {
+		ssize_t w = write(2, s, n);
+		if (w <= 0) {
+			return;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static void on_abort(int sig) {
+	(void)sig;
+	say("\nbatos: crashed: llama.cpp aborted the process");
+	if (abort_msg[0] != 0) {
+		say(" (");
+		say(abort_msg);
+		say(")");
+	}
+	say(". This is a bug in batos's checks of the model's input; please report it with the model and the request.\n");
+	_exit(BATOS_EXIT_CRASH);
+}
+
+void batos_crash_init(void) {
+	ggml_set_abort_callback(ggml_aborting);
+	struct sigaction sa;
+	sa.sa_handler = on_abort;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_ONSTACK; // Go's threads run signal handlers on their signal stacks
+	sigaction(SIGABRT, &sa, NULL);
+}
+
+void batos_crash_for_test(void) { ggml_abort("helpers.c", __LINE__, "a crash asked for by a test"); }
+
+// A GPU backend library (libggml-cuda.so) links its own copy of ggml's
+// base library (libggml-base.so.0), whose log and abort hooks are not the
+// ones batos set in the ggml compiled into it. batos_route_backend_logs
+// finds every loaded libggml-base and points its hooks at batos's, so the
+// backend's log lines reach the same capture (and its aborts the same
+// message). It returns how many libraries it routed.
+static int routed;
+
+static int route_one(struct dl_phdr_info *info, size_t size, void *data) {
+	(void)size;
+	(void)data;
+	const char *name = info->dlpi_name;
+	if (name == NULL || strstr(name, "libggml-base") == NULL) {
+		return 0;
+	}
+	void *h = dlopen(name, RTLD_NOW | RTLD_NOLOAD);
+	if (h == NULL) {
+		return 0;
+	}
+	void (*log_set)(ggml_log_callback, void *) = (void (*)(ggml_log_callback, void *))dlsym(h, "ggml_log_set");
+	ggml_abort_callback_t (*abort_set)(ggml_abort_callback_t) = (ggml_abort_callback_t(*)(ggml_abort_callback_t))dlsym(h, "ggml_set_abort_callback");
+	if (log_set != NULL) {
+		log_set(batos_log, NULL);
+		routed++;
+	}
+	if (abort_set != NULL) {
+		abort_set(ggml_aborting);
+	}
+	dlclose(h); // RTLD_NOLOAD took a reference; the library stays loaded
+	return 0;
+}
+
+int batos_route_backend_logs(void) {
+	routed = 0;
+	dl_iterate_phdr(route_one, NULL);
+	return routed;
 }
 
 bool batos_abort_cb(void *data) { return __atomic_load_n((int *)data, __ATOMIC_RELAXED) != 0; }

@@ -11,6 +11,18 @@
 // warnings and errors always, everything when verbose.
 void batos_log_init(int verbose);
 
+// batos_crash_init makes an abort in llama.cpp or ggml (GGML_ASSERT, an
+// uncaught exception, a C assert) print one plain line and exit the
+// process with BATOS_EXIT_CRASH.
+#define BATOS_EXIT_CRASH 3
+void batos_crash_init(void);
+
+// batos_route_backend_logs points the log and abort hooks of every loaded
+// libggml-base (a GPU backend's own copy of ggml) at batos's; it returns
+// how many it found.
+int batos_route_backend_logs(void);
+void batos_crash_for_test(void);
+
 // An abort flag for llama_decode, set from any thread.
 bool batos_abort_cb(void *data);
 int *batos_flag_new(void);
