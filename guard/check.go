@@ -270,6 +270,9 @@ func (c *checker) result(rcv vm.Value, res vm.LookupResult) ty {
 }
 
 func (c *checker) describe(v vm.Value) string {
+	if c.req.Name != "" && v == c.req.Receiver {
+		return c.req.Name
+	}
 	if k, ok := c.vm.KindOf(v); ok {
 		return "a " + k
 	}

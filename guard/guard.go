@@ -87,6 +87,7 @@ var reflective = map[string]bool{"addSlots:": true, "define:": true, "removeSlot
 type Request struct {
 	Thread   *vm.Thread
 	Receiver vm.Value   // the object whose send missed
+	Name     string     // how messages name the receiver (\"acct\"); \"\" for vm.Describe
 	Owner    *vm.Object // where the method will live
 	Selector string     // the selector that missed
 	File     string     // the method's name in positions ("gen:acct/reset")

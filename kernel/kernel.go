@@ -306,7 +306,7 @@ func (k *Kernel) generate(ctx context.Context, j *job, prompt, notice string) er
 // send as its trial. On success the method stays, with its provenance.
 func (k *Kernel) tryInstall(t *vm.Thread, m *miss, text string, attempts int, source, prompt string) (vm.Value, *guard.Rejection) {
 	file := "gen:" + m.ownerID + "/" + m.sel
-	gm, rej := guard.Check(guard.Request{Thread: t, Receiver: m.rcv, Owner: m.owner, Selector: m.sel, File: file, Text: text, Policy: *k.policy.Load()})
+	gm, rej := guard.Check(guard.Request{Thread: t, Receiver: m.rcv, Owner: m.owner, Selector: m.sel, Name: m.where, File: file, Text: text, Policy: *k.policy.Load()})
 	if rej != nil {
 		return vm.Value{}, rej
 	}

@@ -14,6 +14,7 @@ import (
 	"batos/image"
 	"batos/kernel"
 	"batos/llm"
+	"batos/prims"
 	"batos/stdlib"
 	"batos/vm"
 )
@@ -29,7 +30,7 @@ func world(t *testing.T, img *image.Image, lines ...string) (*vm.Thread, *kernel
 	var th *vm.Thread
 	var err error
 	var out bytes.Buffer
-	opts := vm.Options{Stdout: &out}
+	opts := vm.Options{Stdout: &out, Primitives: prims.Table()}
 	if img != nil {
 		th, err = img.Thread(opts, stdlib.Boot)
 	} else {
@@ -100,6 +101,7 @@ func TestRedTeam(t *testing.T) {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	n := 0
+	var th *vm.Thread
 	for sc.Scan() {
 		var c struct{ Text, Code, Why string }
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
@@ -107,10 +109,12 @@ func TestRedTeam(t *testing.T) {
 		}
 		n++
 		line, _ := json.Marshal(map[string]string{"text": c.Text})
-		th, _, _ := world(t, img, string(line))
 		if n == 1 {
+			th, _, _ = world(t, img)
 			eval(t, th, accounts)
 		}
+		th.VM().SetGenerator(kernel.New(kernel.Config{Generate: true, MaxAttempts: 1, Registry: registryOf(t, string(line)),
+			Log: &bytes.Buffer{}, Store: kernel.ImageStore{Img: img}}))
 		before := eval(t, th, "(reflect: acct) slotNames printString, (reflect: lobby) slotNames printString, acct balance printString, acct2 balance printString, kernel generated size printString")
 		_, err := th.EvalString("test", "acct frob: 3")
 		if err == nil {

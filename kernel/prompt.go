@@ -47,7 +47,7 @@ func (k *Kernel) prompt(t *vm.Thread, m *miss, rejections []guardRejection) stri
 			return
 		}
 		seen[o] = true
-		for _, s := range o.Map().Slots() {
+		for _, s := range v.MapOf(vm.Ref(o)).Slots() {
 			if s.Kind == vm.SlotSetter || strings.HasPrefix(s.Name, "{") {
 				continue
 			}
@@ -161,7 +161,7 @@ func libraryExamples(v *vm.VM) []string {
 			continue
 		}
 		n := 0
-		for _, s := range tr.Map().Slots() {
+		for _, s := range v.MapOf(vm.Ref(tr)).Slots() {
 			if mm, ok := tr.SlotValue(&s).Method(); ok && len(mm.Source) < 90 && !strings.Contains(mm.Source, "_") {
 				out = append(out, mm.Source)
 				if n++; n == 2 {

@@ -50,26 +50,28 @@ func (k *Kernel) loadPolicy(t *vm.Thread) {
 // ("acct"), a traits object ("traits smallInt"), or its OID.
 func ownerName(t *vm.Thread, o *vm.Object) string {
 	v := t.VM()
-	for _, s := range v.Lobby.Map().Slots() {
+	for _, s := range v.MapOf(vm.Ref(v.Lobby)).Slots() {
 		if s.Kind == vm.SlotSetter || s.Parent {
 			continue
 		}
-		if x := v.Lobby.SlotValue(&s); x.Obj() == o {
+		if x := v.Lobby.SlotValue(&s); same(x.Obj(), o) {
 			return s.Name
 		}
 	}
 	if tr, ok := v.FieldValue(v.Lobby, "traits"); ok && tr.Obj() != nil {
-		for _, s := range tr.Obj().Map().Slots() {
+		for _, s := range v.MapOf(tr).Slots() {
 			if s.Kind == vm.SlotSetter {
 				continue
 			}
-			if x := tr.Obj().SlotValue(&s); x.Obj() == o {
+			if x := tr.Obj().SlotValue(&s); same(x.Obj(), o) {
 				return "traits " + s.Name
 			}
 		}
 	}
 	return fmt.Sprintf("oid %d", o.OID())
 }
+
+func same(a, b *vm.Object) bool { return a != nil && b != nil && (a == b || a.OID() == b.OID()) }
 
 // argKinds describes the arguments of a send: "smallInt, string".
 func argKinds(t *vm.Thread, args []vm.Value) string {

@@ -137,7 +137,7 @@ func (c *cli) genShow(t *vm.Thread, owner, sel string) (string, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\"%s\"\n", g.Source, prov)
 	v := t.VM()
-	for _, s := range g.Prov.Map().Slots() {
+	for _, s := range v.MapOf(vm.Ref(g.Prov)).Slots() {
 		if s.Kind != vm.SlotData || s.Name == "owner" {
 			continue
 		}
