@@ -19,7 +19,37 @@ func Table() []vm.Primitive {
 	t = append(t, systemPrims...)
 	t = append(t, blobPrims...)
 	t = append(t, llmPrims...)
+	for i := range t {
+		t[i].Cap = Capabilities[t[i].Name]
+	}
 	return t
+}
+
+// Capabilities declares the outside effect of every primitive that has
+// one. While a method the generative kernel wrote is active on a thread,
+// these primitives run only if the kernel's policy (`kernel policy
+// grants` in the image) grants their capability, however many library
+// methods lie between (vm.Primitive.Cap; docs/kernel.md).
+var Capabilities = map[string]string{
+	"_BlobFromFile:":         "files",
+	"_BlobWriteToFile:":      "files",
+	"_ModelAddAdapter:Path:": "files",
+	"_BlobFromBytes:":        "blobs",
+	"_BlobBytesFrom:Count:":  "blobs",
+	"_ModelGenerate:Each:":   "model",
+	"_ModelEmbed:":           "model",
+	"_ModelTokenize:":        "model",
+	"_ModelCountTokens:":     "model",
+	"_ModelInfo":             "model",
+	"_ModelUseAdapter:":      "model",
+	"_ModelAdapters":         "model",
+	"_ModelScripted:":        "model",
+	"_StringPrint":           "output",
+	"_TimeMillis":            "clock",
+	"_TimeNanos":             "clock",
+	"_AddSlots:":             "reflection",
+	"_Define:":               "reflection",
+	"_RemoveSlot:":           "reflection",
 }
 
 // badType is the failure for an argument of the wrong kind.
