@@ -81,7 +81,7 @@ func DefaultPolicy() Policy {
 }
 
 // reflective selectors change an object's layout.
-var reflective = map[string]bool{"addSlots:": true, "define:": true, "removeSlot:": true, "addSlotsIfAbsent:": true}
+var reflective = map[string]bool{"addSlots:": true, "define:": true, "removeSlot:": true, "addSlotsIfAbsent:": true, "installMethod:": true}
 
 // Request is one method to check.
 type Request struct {

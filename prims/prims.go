@@ -19,6 +19,7 @@ func Table() []vm.Primitive {
 	t = append(t, systemPrims...)
 	t = append(t, blobPrims...)
 	t = append(t, llmPrims...)
+	t = append(t, performPrims...)
 	for i := range t {
 		t[i].Cap = Capabilities[t[i].Name]
 	}
@@ -50,6 +51,7 @@ var Capabilities = map[string]string{
 	"_AddSlots:":             "reflection",
 	"_Define:":               "reflection",
 	"_RemoveSlot:":           "reflection",
+	"_InstallMethod:":        "reflection",
 }
 
 // badType is the failure for an argument of the wrong kind.

@@ -41,6 +41,15 @@ lobby _AddSlots: (|
     }.
     { 'Category: reflection'
       reflect: x = ( mirror copy reflectee: x ).
+      installMethod: source = ( _InstallMethod: source IfFail: [| :e | error: 'installMethod: ', e ] ).
+    }.
+    { 'Category: sending'
+      perform: sel = ( perform: sel WithArguments: vector copy ).
+      perform: sel With: a = ( | v | v: vector copy. v add: a. perform: sel WithArguments: v ).
+      perform: sel With: a With: b = ( | v | v: vector copy. v add: a. v add: b. perform: sel WithArguments: v ).
+      perform: sel With: a With: b With: c = ( | v | v: vector copy. v add: a. v add: b. v add: c. perform: sel WithArguments: v ).
+      perform: sel With: a With: b With: c With: d = ( | v | v: vector copy. v add: a. v add: b. v add: c. v add: d. perform: sel WithArguments: v ).
+      perform: sel WithArguments: args = ( _Perform: sel WithArguments: args IfFail: [| :e | error: 'perform: ', e ] ).
     }.
   |).
 |).

@@ -27,7 +27,9 @@ func ParseMethod(file, text string) (*lang.Slot, *lang.Object, error) {
 					x.Pos.Line, x.Pos.Col = 1, 1
 				}
 				if n := strings.Count(text, "\n") + 1; x.Pos.Line > n {
-					x.Pos.Line = n
+					// past the end: point just after the last character
+					last := text[strings.LastIndexByte(text, '\n')+1:]
+					x.Pos.Line, x.Pos.Col, x.Pos.Offset = n, len(last)+1, len(text)
 				}
 			}
 		}
