@@ -463,9 +463,5 @@ func (t *Thread) evalInit(e lang.Expr, file string) Value {
 
 // run activates top-level code as a nested frame.
 func (t *Thread) run(code *Code, self Value, site *sendSite) Value {
-	fr := t.push(site)
-	t.enter(fr, code, nil, self, nil, nil, site)
-	v := t.exec(fr)
-	t.pop(fr)
-	return v
+	return t.call(nil, code, nil, self, nil, nil, site)
 }

@@ -224,7 +224,8 @@ func (t *Thread) send(rcv Value, s *sendSite, cf *Frame, args []Value) Value {
 
 // sendFrom delivers s to rcv with the lookup starting at start: the one
 // place where a send is looked up (through the site's inline cache) and
-// dispatched.
+// dispatched: a slot read or write (a parent setter bumps the epoch), a
+// constant, a method activation, a block invocation.
 func (t *Thread) sendFrom(rcv, start Value, s *sendSite, cf *Frame, args []Value) Value {
 	vm := t.vm
 	var m *Map
@@ -245,33 +246,31 @@ func (t *Thread) sendFrom(rcv, start Value, s *sendSite, cf *Frame, args []Value
 			}
 		}
 	}
-	return t.dispatch(e, rcv, s, cf, args)
-}
-
-// dispatch does what a resolved lookup says: read or write a slot, answer
-// a constant, activate a method or invoke a block.
-func (t *Thread) dispatch(e *icEntry, rcv Value, s *sendSite, cf *Frame, args []Value) Value {
 	switch e.kind {
 	case icSelfField:
 		return rcv.o.fields[e.field]
 	case icHolderField:
 		return e.holder.fields[e.field]
 	case icMethod:
-		return t.activate(e.method, rcv, e.holder, cf, args, s)
+		code := e.method.code
+		if code == nil {
+			code = t.compileMethod(e.method)
+		}
+		return t.call(cf, code, args, rcv, e.holder, nil, s)
 	case icConst:
 		return e.val
 	case icSelfSetter:
 		parent := e.isParent
-		t.vm.SetField(rcv.o, e.field, args[0])
+		vm.SetField(rcv.o, e.field, args[0])
 		if parent {
-			t.vm.epoch++
+			vm.epoch++
 		}
 		return rcv
 	case icHolderSetter:
 		parent := e.isParent
-		t.vm.SetField(e.holder, e.field, args[0])
+		vm.SetField(e.holder, e.field, args[0])
 		if parent {
-			t.vm.epoch++
+			vm.epoch++
 		}
 		return rcv
 	case icSelfBlock:
@@ -285,7 +284,8 @@ func (t *Thread) dispatch(e *icEntry, rcv Value, s *sendSite, cf *Frame, args []
 // sendScoped delivers s, an implicit-receiver send in frame fr whose
 // scope has parent locals: self and each of those parents are searched with
 // equal priority (two different slots are ambiguous); the receiver is self.
-// It is not cached: such code is rare.
+// The lookup is made at every send (such code is rare): its result
+// depends on the frame's parent locals.
 func (t *Thread) sendScoped(fr *Frame, parents []frameRef, s *sendSite, cf *Frame, args []Value) Value {
 	vm := t.vm
 	self := fr.self
@@ -310,33 +310,23 @@ func (t *Thread) sendScoped(fr *Frame, parents []frameRef, s *sendSite, cf *Fram
 	if r.Slot == nil {
 		return t.undefined(self, s, args)
 	}
-	e := vm.entry(r, self.o)
-	return t.dispatch(&e, self, s, cf, args)
+	// the site's cache holds this one result while sendFrom dispatches it
+	s.ic = vm.entry(r, self.o)
+	s.ic.m, s.ic.epoch = vm.MapOf(self), vm.epoch
+	return t.sendFrom(self, self, s, cf, args)
 }
 
-// activate runs a method.
-func (t *Thread) activate(meth *Method, rcv Value, holder *Object, cf *Frame, args []Value, s *sendSite) Value {
-	code := meth.code
-	if code == nil {
-		code = t.compileMethod(meth)
-	}
+// call runs code in a new activation, the one place where frames are
+// entered: cf is the callee's frame, reserved by the caller (who evaluated
+// the arguments into it), or nil to reserve one here; args are the
+// arguments; the other locals get their initial values. outer is the
+// enclosing frame of a block (nil for a method or a statement). It counts
+// a step.
+func (t *Thread) call(cf *Frame, code *Code, args []Value, self Value, holder *Object, outer *Frame, s *sendSite) Value {
 	pushed := cf == nil
 	if pushed {
 		cf = t.push(s)
 	}
-	t.enter(cf, code, args, rcv, holder, nil, s)
-	v := t.exec(cf)
-	if pushed {
-		t.pop(cf)
-	}
-	return v
-}
-
-// enter starts an activation of code in cf, a frame reserved by push: the
-// arguments are in args; the other locals get their initial values. outer
-// is the enclosing frame of a block (nil for a method or a statement). It
-// counts a step.
-func (t *Thread) enter(cf *Frame, code *Code, args []Value, self Value, holder *Object, outer *Frame, s *sendSite) {
 	cf.setLocals(code, args)
 	cf.self, cf.code, cf.holder, cf.outer = self, code, holder, outer
 	t.gen++
@@ -351,14 +341,16 @@ func (t *Thread) enter(cf *Frame, code *Code, args []Value, self Value, holder *
 	if t.tick <= 0 {
 		t.checkpoint(s)
 	}
-}
-
-// exec runs the code of a frame entered with enter.
-func (t *Thread) exec(cf *Frame) Value {
-	if cf.code.hasNLR {
-		return t.runCatching(cf)
+	var v Value
+	if code.hasNLR {
+		v = t.runCatching(cf)
+	} else {
+		v = code.body(cf)
 	}
-	return cf.code.body(cf)
+	if pushed {
+		t.pop(cf)
+	}
+	return v
 }
 
 // runCatching runs a frame whose blocks may return non-locally to it.
@@ -378,20 +370,10 @@ func (t *Thread) runCatching(fr *Frame) (result Value) {
 
 // invoke runs a block with the arguments in cf.
 func (t *Thread) invoke(b *Block, cf *Frame, args []Value, s *sendSite) Value {
-	outer := b.outer
-	if outer.gen != b.gen {
+	if b.outer.gen != b.gen {
 		t.raiseAt(s, ErrNonLIFO, "block invoked after its enclosing method returned (Self blocks cannot outlive their method)")
 	}
-	pushed := cf == nil
-	if pushed {
-		cf = t.push(s)
-	}
-	t.enter(cf, b.code, args, outer.self, nil, outer, s)
-	v := t.exec(cf)
-	if pushed {
-		t.pop(cf)
-	}
-	return v
+	return t.call(cf, b.code, args, b.outer.self, nil, b.outer, s)
 }
 
 // undefined handles a failed lookup by sending UndefinedSelector. A
