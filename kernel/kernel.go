@@ -104,11 +104,27 @@ type Stats struct {
 
 // job is the state of one miss key across restarts.
 type job struct {
-	mu         sync.Mutex // held while the model runs for this key
+	gen        sync.Mutex // held while the model runs for this key (one generation at a time)
+	mu         sync.Mutex // guards the fields below
 	candidate  string     // the model's latest text, not yet checked
 	prompt     string
 	attempts   int // model calls so far
 	rejections []*guard.Rejection
+	done       bool // installed or failed: the job is over
+}
+
+// take returns the pending candidate (clearing it) and the job's state.
+func (j *job) take() (cand, prompt string, attempts int, rejs []*guard.Rejection) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	cand, j.candidate = j.candidate, ""
+	return cand, j.prompt, j.attempts, append([]*guard.Rejection(nil), j.rejections...)
+}
+
+func (j *job) reject(r *guard.Rejection) {
+	j.mu.Lock()
+	j.rejections = append(j.rejections, r)
+	j.mu.Unlock()
 }
 
 // New returns a kernel.
@@ -156,6 +172,11 @@ func (k *Kernel) job(key string) *job {
 
 func (k *Kernel) dropJob(key string) {
 	k.mu.Lock()
+	if j, ok := k.jobs[key]; ok {
+		j.mu.Lock()
+		j.done = true
+		j.mu.Unlock()
+	}
 	delete(k.jobs, key)
 	k.mu.Unlock()
 }
@@ -215,10 +236,9 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 	k.count(func(s *Stats) { s.Misses++ })
 
 	j := k.job(m.key)
-	if j.candidate != "" {
-		text := j.candidate
-		j.candidate = ""
-		res, rej := k.tryInstall(t, m, text, j.attempts, "model", j.prompt)
+	text, lastPrompt, attempts, rejs := j.take()
+	if text != "" {
+		res, rej := k.tryInstall(t, m, text, attempts, "model", lastPrompt)
 		if rej == nil {
 			k.dropJob(m.key)
 			if err := k.cfg.Store.Put(m.key, Entry{Text: text, Selector: sel, Model: k.modelName(), Time: time.Now().UTC()}); err != nil {
@@ -226,10 +246,11 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 			}
 			return res, true
 		}
-		j.rejections = append(j.rejections, rej)
+		j.reject(rej)
+		rejs = append(rejs, rej)
 		k.count(func(s *Stats) { s.Rejected++ })
-		fmt.Fprintf(k.cfg.Log, "batos: attempt %d of %d rejected: %s\n", j.attempts, k.cfg.MaxAttempts, rej)
-	} else if e, ok := k.cfg.Store.Get(m.key); ok && len(j.rejections) == 0 {
+		fmt.Fprintf(k.cfg.Log, "batos: attempt %d of %d rejected: %s\n", attempts, k.cfg.MaxAttempts, rej)
+	} else if e, ok := k.cfg.Store.Get(m.key); ok && len(rejs) == 0 {
 		res, rej := k.tryInstall(t, m, e.Text, 0, "cache", "")
 		if rej == nil {
 			k.count(func(s *Stats) { s.CacheHits++ })
@@ -239,17 +260,18 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 		k.cfg.Store.Delete(m.key)
 		fmt.Fprintf(k.cfg.Log, "batos: the cached '%s' no longer fits %s (%s); asking the model\n", sel, m.where, rej)
 	}
-	if j.attempts >= k.cfg.MaxAttempts {
+	if attempts >= k.cfg.MaxAttempts {
 		k.dropJob(m.key)
 		k.count(func(s *Stats) { s.Failed++ })
-		k.recordFailure(m, j)
-		t.Raise(vm.ErrGeneration, failureMessage(m, j))
+		k.recordFailure(m, attempts, rejs)
+		t.Raise(vm.ErrGeneration, failureMessage(m, attempts, rejs))
 	}
-	prompt := k.prompt(t, m, rejList(j.rejections))
+	prompt := k.prompt(t, m, rejList(rejs))
+	gram := k.grammar()
 	notice := fmt.Sprintf("batos: writing '%s' for %s, into %s, with %s, attempt %d of %d",
-		sel, m.where, placement(m), k.modelName(), j.attempts+1, k.cfg.MaxAttempts)
+		sel, m.where, placement(m), k.modelName(), attempts+1, k.cfg.MaxAttempts)
 	t.RaiseRestart(&vm.Restart{Why: notice, Work: func(ctx context.Context) error {
-		return k.generate(ctx, j, prompt, notice)
+		return k.generate(ctx, j, attempts, prompt, gram, notice)
 	}})
 	return vm.Value{}, true
 }
@@ -262,23 +284,27 @@ func placement(m *miss) string {
 }
 
 // generate asks the model for a method (outside the world). Two sessions
-// missing the same key wait for one generation.
-func (k *Kernel) generate(ctx context.Context, j *job, prompt, notice string) error {
+// missing the same key wait for one generation: a session whose view of
+// the job (seen attempts) is out of date returns at once and re-runs.
+func (k *Kernel) generate(ctx context.Context, j *job, seen int, prompt, gram, notice string) error {
+	j.gen.Lock()
+	defer j.gen.Unlock()
 	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.candidate != "" {
+	if j.done || j.candidate != "" || j.attempts != seen {
+		j.mu.Unlock()
 		return nil // another session's generation answered this key
 	}
-	fmt.Fprintln(k.cfg.Log, notice)
-	model, err := k.cfg.Registry.Get(k.cfg.Model)
 	j.attempts++
 	j.prompt = prompt
+	j.mu.Unlock()
+	fmt.Fprintln(k.cfg.Log, notice)
 	k.count(func(s *Stats) { s.ModelCalls++ })
+	model, err := k.cfg.Registry.Get(k.cfg.Model)
 	if err != nil {
-		j.rejections = append(j.rejections, &guard.Rejection{Code: guard.CodeModel, Msg: err.Error()})
+		j.reject(&guard.Rejection{Code: guard.CodeModel, Msg: err.Error()})
 		return nil // the re-run reports it (or tries again)
 	}
-	req := llm.Request{Prompt: prompt, MaxTokens: k.cfg.MaxTokens, Temperature: k.cfg.Temperature, Seed: k.cfg.Seed, Grammar: k.grammar()}
+	req := llm.Request{Prompt: prompt, MaxTokens: k.cfg.MaxTokens, Temperature: k.cfg.Temperature, Seed: k.cfg.Seed, Grammar: gram}
 	var onPiece func(string) error
 	if k.cfg.Verbose {
 		onPiece = func(p string) error { _, err := io.WriteString(k.cfg.Log, p); return err }
@@ -287,18 +313,18 @@ func (k *Kernel) generate(ctx context.Context, j *job, prompt, notice string) er
 	if k.cfg.Verbose {
 		fmt.Fprintln(k.cfg.Log)
 	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return err // interrupted: the statement fails
-		}
-		j.rejections = append(j.rejections, &guard.Rejection{Code: guard.CodeModel, Msg: err.Error()})
-		return nil
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return err // interrupted: the statement fails
+	case err != nil:
+		j.reject(&guard.Rejection{Code: guard.CodeModel, Msg: err.Error()})
+	case strings.TrimSpace(res.Text) == "":
+		j.reject(&guard.Rejection{Code: guard.CodeShape, Msg: "the model wrote nothing"})
+	default:
+		j.mu.Lock()
+		j.candidate = res.Text
+		j.mu.Unlock()
 	}
-	if strings.TrimSpace(res.Text) == "" {
-		j.rejections = append(j.rejections, &guard.Rejection{Code: guard.CodeShape, Msg: "the model wrote nothing"})
-		return nil
-	}
-	j.candidate = res.Text
 	return nil
 }
 
@@ -383,10 +409,10 @@ func (k *Kernel) modelHash() string {
 	return sum
 }
 
-func failureMessage(m *miss, j *job) string {
+func failureMessage(m *miss, attempts int, rejs []*guard.Rejection) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s does not understand '%s', and the model could not write it in %d attempt(s):", m.where, m.sel, j.attempts)
-	for i, r := range j.rejections {
+	fmt.Fprintf(&b, "%s does not understand '%s', and the model could not write it in %d attempt(s):", m.where, m.sel, attempts)
+	for i, r := range rejs {
 		fmt.Fprintf(&b, "\n  attempt %d: %s", i+1, r)
 	}
 	return b.String()

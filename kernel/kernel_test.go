@@ -202,3 +202,36 @@ func TestModelRunsOutsideTheWorld(t *testing.T) {
 		t.Errorf("counter = %s", got)
 	}
 }
+
+// Two sessions miss the same selector on the same object at once: one
+// generation, one install, both get the answer.
+func TestTwoSessionsOneGeneration(t *testing.T) {
+	th, _, _ := world(t, nil)
+	v := th.VM()
+	k := kernel.New(kernel.Config{Generate: true, Registry: registryOf(t, `{"text": "frob: x = ( balance + x )", "delay_ms": 300}`), Log: &bytes.Buffer{}})
+	v.SetGenerator(k)
+	eval(t, th, accounts)
+	var wg sync.WaitGroup
+	outs := make([]string, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		s := v.NewSession()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i], errs[i] = s.Eval("s", "acct frob: 1")
+		}()
+	}
+	wg.Wait()
+	for i := range 2 {
+		if errs[i] != nil || outs[i] != "6" {
+			t.Errorf("session %d: %q %v", i, outs[i], errs[i])
+		}
+	}
+	if st := k.Stats(); st.ModelCalls != 1 || st.Installed != 1 {
+		t.Errorf("stats %+v: want one model call and one install", st)
+	}
+	if got := eval(t, th, "kernel generated size"); got != "1" {
+		t.Errorf("kernel generated size = %s", got)
+	}
+}

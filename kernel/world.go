@@ -139,9 +139,9 @@ func (k *Kernel) register(t *vm.Thread, prov *vm.Object) {
 
 // recordFailure keeps a failed miss in the store's metrics (outside the
 // transaction, which fails).
-func (k *Kernel) recordFailure(m *miss, j *job) {
-	f := Failure{Selector: m.sel, Receiver: m.where, Attempts: j.attempts, Time: time.Now().UTC()}
-	for _, r := range j.rejections {
+func (k *Kernel) recordFailure(m *miss, attempts int, rejs []*guard.Rejection) {
+	f := Failure{Selector: m.sel, Receiver: m.where, Attempts: attempts, Time: time.Now().UTC()}
+	for _, r := range rejs {
 		f.Codes = append(f.Codes, r.Code)
 	}
 	if err := k.cfg.Store.Fail(m.key, f); err != nil {
