@@ -266,12 +266,12 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 		k.recordFailure(m, attempts, rejs)
 		t.Raise(vm.ErrGeneration, failureMessage(m, attempts, rejs))
 	}
-	prompt := k.prompt(t, m, rejList(rejs))
+	prompt, maxTok := k.prompt(t, m, rejList(rejs))
 	gram := k.grammar()
 	notice := fmt.Sprintf("batos: writing '%s' for %s, into %s, with %s, attempt %d of %d",
 		sel, m.where, placement(m), k.modelName(), attempts+1, k.cfg.MaxAttempts)
 	t.RaiseRestart(&vm.Restart{Why: notice, Work: func(ctx context.Context) error {
-		return k.generate(ctx, j, attempts, prompt, gram, notice)
+		return k.generate(ctx, j, attempts, prompt, gram, notice, maxTok)
 	}})
 	return vm.Value{}, true
 }
@@ -286,7 +286,7 @@ func placement(m *miss) string {
 // generate asks the model for a method (outside the world). Two sessions
 // missing the same key wait for one generation: a session whose view of
 // the job (seen attempts) is out of date returns at once and re-runs.
-func (k *Kernel) generate(ctx context.Context, j *job, seen int, prompt, gram, notice string) error {
+func (k *Kernel) generate(ctx context.Context, j *job, seen int, prompt, gram, notice string, maxTok int) error {
 	j.gen.Lock()
 	defer j.gen.Unlock()
 	j.mu.Lock()
@@ -304,7 +304,7 @@ func (k *Kernel) generate(ctx context.Context, j *job, seen int, prompt, gram, n
 		j.reject(&guard.Rejection{Code: guard.CodeModel, Msg: err.Error()})
 		return nil // the re-run reports it (or tries again)
 	}
-	req := llm.Request{Prompt: prompt, MaxTokens: k.cfg.MaxTokens, Temperature: k.cfg.Temperature, Seed: k.cfg.Seed, Grammar: gram}
+	req := llm.Request{Prompt: prompt, MaxTokens: maxTok, Temperature: k.cfg.Temperature, Seed: k.cfg.Seed, Grammar: gram}
 	var onPiece func(string) error
 	if k.cfg.Verbose {
 		onPiece = func(p string) error { _, err := io.WriteString(k.cfg.Log, p); return err }

@@ -28,7 +28,7 @@ start at 0. Do not use primitives (names starting with "_").
 // knowledge catalog of the composite mind plugs in here).
 var Catalog func(sel string) []string
 
-func (k *Kernel) prompt(t *vm.Thread, m *miss, rejections []guardRejection) string {
+func (k *Kernel) prompt(t *vm.Thread, m *miss, rejections []guardRejection) (string, int) {
 	v := t.VM()
 	var head strings.Builder
 	head.WriteString(rules)
@@ -103,13 +103,17 @@ func (k *Kernel) prompt(t *vm.Thread, m *miss, rejections []guardRejection) stri
 	}
 	fmt.Fprintf(&tail, "\nWrite the method slot for '%s' (answer with the slot only):\n", m.sel)
 
-	// fit the context: drop method sources, then examples
+	// fit the context: the completion gets at most half of it; then drop
+	// method sources, examples, the rules and the receiver's slots, in
+	// that order (the selector and the instruction always stay)
+	maxTok := k.cfg.MaxTokens
 	model, err := k.cfg.Registry.Get(k.cfg.Model)
 	budget := 1 << 30
 	count := func(s string) int { return len(s) / 3 }
 	if err == nil {
 		if c := model.Info().ContextLen; c > 0 {
-			budget = c - k.cfg.MaxTokens - 16
+			maxTok = min(maxTok, c/2)
+			budget = c - maxTok - 8
 		}
 		count = func(s string) int {
 			toks, err := model.Tokenize(s)
@@ -119,16 +123,23 @@ func (k *Kernel) prompt(t *vm.Thread, m *miss, rejections []guardRejection) stri
 			return len(toks)
 		}
 	}
+	withRules, withCtx := true, true
 	build := func() string {
 		var b strings.Builder
-		b.WriteString(head.String())
+		if withRules {
+			b.WriteString(head.String())
+		}
 		if len(examples) > 0 {
 			b.WriteString("Examples from the library:\n")
 			for _, e := range examples {
 				b.WriteString("  " + e + "\n")
 			}
 		}
-		b.WriteString(ctx.String())
+		if withCtx {
+			b.WriteString(ctx.String())
+		} else {
+			fmt.Fprintf(&b, "Missing selector: %s\n", m.sel)
+		}
 		if len(methods) > 0 {
 			b.WriteString("Methods of the receiver and its parents:\n")
 			for _, s := range methods {
@@ -139,15 +150,22 @@ func (k *Kernel) prompt(t *vm.Thread, m *miss, rejections []guardRejection) stri
 		return b.String()
 	}
 	p := build()
-	for count(p) > budget && (len(methods) > 0 || len(examples) > 0) {
-		if len(methods) > 0 {
+	for count(p) > budget {
+		switch {
+		case len(methods) > 0:
 			methods = methods[:len(methods)-1]
-		} else {
+		case len(examples) > 0:
 			examples = examples[:len(examples)-1]
+		case withRules:
+			withRules = false
+		case withCtx:
+			withCtx = false
+		default:
+			return p, maxTok // the model reports what still does not fit
 		}
 		p = build()
 	}
-	return p
+	return p, maxTok
 }
 
 type guardRejection interface{ Error() string }
