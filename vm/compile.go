@@ -63,6 +63,11 @@ type compiler struct {
 	sc       *scope
 	localRet bool // the expression just compiled may `^` from this frame
 	check    bool // compile only (batos check): evaluate no initialiser
+	// viaFallback: the blocks being compiled are arguments of an inlined
+	// control send's fallback made in the method's own frame; their `^`
+	// is caught by that fallback (fallbackRet records one), not by the
+	// method's every activation.
+	viaFallback, fallbackRet bool
 }
 
 // compileErr aborts compilation with an error at node n.
@@ -331,8 +336,21 @@ func (c *compiler) ret(n *lang.Return) evalFn {
 		}
 	}
 	// `^` inside a real block: return from the home method.
-	c.sc.frame.home.code.hasNLR = true
 	site := &sendSite{sel: "^", file: c.file, pos: n.Pos()}
+	if c.viaFallback {
+		c.fallbackRet = true
+		return func(fr *Frame) Value {
+			v := x(fr)
+			if fr.home.gen != fr.homeGen {
+				fr.t.raiseAt(site, ErrNonLIFO, "non-local return from a block whose method has already returned")
+			}
+			if fr.home.catching == 0 {
+				fr.t.raiseAt(site, ErrNonLIFO, "non-local return from a block whose control send (ifTrue:, to:Do: ...) has already returned")
+			}
+			panic(&nlr{home: fr.home, gen: fr.homeGen, val: v})
+		}
+	}
+	c.sc.frame.home.code.hasNLR = true
 	return func(fr *Frame) Value {
 		v := x(fr)
 		if fr.home.gen != fr.homeGen {

@@ -63,13 +63,28 @@ type fallbackFn func(fr *Frame, rcv Value, computed ...Value) Value
 
 // fallback compiles the fallback of n whose first ncomputed arguments the
 // inline code has evaluated.
+//
+// A `^` in those blocks returns from the method. When the send is in the
+// method's own frame, the fallback catches that return itself (as a local
+// return of the frame), so the method does not pay for catching in every
+// activation, only the rare fallback does. A block that `^`s after its
+// control send returned (a user's ifTrue: that kept it) is a nonLIFO
+// error.
 func (c *compiler) fallback(n *lang.Send, ncomputed int) fallbackFn {
+	saveVia, saveRet := c.viaFallback, c.fallbackRet
+	c.viaFallback = c.viaFallback || c.inHomeFrame()
+	c.fallbackRet = false
 	rest := make([]evalFn, len(n.Args)-ncomputed)
 	for i, a := range n.Args[ncomputed:] {
 		rest[i] = c.expr(a)
 	}
+	catches := c.fallbackRet && !saveVia
+	c.viaFallback, c.fallbackRet = saveVia, saveRet || c.fallbackRet
+	if catches {
+		c.localRet = true // the fallback may return from this frame
+	}
 	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
-	return func(fr *Frame, rcv Value, computed ...Value) Value {
+	send := func(fr *Frame, rcv Value, computed ...Value) Value {
 		t := fr.t
 		cf := t.push(site)
 		a := cf.argSlots(len(computed) + len(rest))
@@ -80,6 +95,25 @@ func (c *compiler) fallback(n *lang.Send, ncomputed int) fallbackFn {
 		v := t.send(rcv, site, cf, a)
 		t.pop(cf)
 		return v
+	}
+	if !catches {
+		return send
+	}
+	return func(fr *Frame, rcv Value, computed ...Value) (v Value) {
+		fr.catching++
+		defer func() {
+			fr.catching--
+			if r := recover(); r != nil {
+				if n, ok := r.(*nlr); ok && n.home == fr && n.gen == fr.gen {
+					fr.t.unwindTo(fr.depth)
+					fr.ret, fr.retv = true, n.val
+					v = n.val
+					return
+				}
+				panic(r)
+			}
+		}()
+		return send(fr, rcv, computed...)
 	}
 }
 

@@ -171,3 +171,34 @@ func TestParentLocals(t *testing.T) {
 		t.Errorf("undefined: %v %q", e.Kind, e.Msg)
 	}
 }
+
+// A `^` in a block handed to a control selector's real send (the receiver
+// is not a boolean or an integer) returns from the method, and is caught
+// by that send, not by every activation of the method.
+func TestReturnThroughInlineFallback(t *testing.T) {
+	th, _ := boot(t)
+	eval(t, th, `lobby _AddSlots: (| yes = (| ifTrue: b = ( b value. 'went on' ) |).
+		keeper = (| kept <- nil. ifTrue: b = ( kept: b. 0 ) |).
+		stepper = (| to: n Do: b = ( b value: 5. 'went on' ) |).
+		pick: c = ( c ifTrue: [ ^ 'returned' ]. 'fell through' ).
+		deep: c = ( c ifTrue: [ [ ^ 7 ] value ]. 'fell through' ).
+		loop: r = ( r to: 3 Do: [| :i | ^ i ]. 'fell through' ).
+		keep = ( keeper ifTrue: [ ^ 'late' ]. keeper kept value ) |)`)
+	for _, c := range []struct{ src, want string }{
+		{"pick: yes", "'returned'"},
+		{"pick: true", "'returned'"},
+		{"pick: false", "'fell through'"},
+		{"deep: yes", "7"},
+		{"loop: 1", "1"},
+		{"loop: stepper", "5"}, // the real to:Do:
+		{"(pick: yes), (pick: yes)", "'returnedreturned'"},
+	} {
+		if got := eval(t, th, c.src); got != c.want {
+			t.Errorf("%s = %s, want %s", c.src, got, c.want)
+		}
+	}
+	e := evalErr(t, th, "keep")
+	if e.Kind != vm.ErrNonLIFO || !strings.Contains(e.Msg, "control send") {
+		t.Errorf("a kept block's ^: %v %q", e.Kind, e.Msg)
+	}
+}

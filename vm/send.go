@@ -336,7 +336,7 @@ func (t *Thread) call(cf *Frame, code *Code, args []Value, self Value, holder *O
 	} else {
 		cf.home, cf.homeGen = outer.home, outer.homeGen
 	}
-	cf.ret = false
+	cf.ret, cf.catching = false, 0
 	t.tick--
 	if t.tick <= 0 {
 		t.checkpoint(s)

@@ -28,6 +28,9 @@ type Frame struct {
 	depth   int
 	ret     bool // a `^` is returning from this frame
 	retv    Value
+	// catching counts the inline-control fallbacks running in this frame
+	// that catch `^` from their blocks (compile_inline.go)
+	catching int32
 }
 
 // Self returns the frame's receiver.
