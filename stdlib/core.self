@@ -126,7 +126,7 @@ lobby _AddSlots: (|
     contentsOf: name = ( reflectee _SlotContents: name ).
     sourceOf: name = ( reflectee _SlotSource: name ).
     provenanceOf: name = ( reflectee _SlotProvenance: name ).
-    isGenerated: name = ( (provenanceOf: name) isNil not ).
+    isGenerated: name = ( (includes: name) and: [ (provenanceOf: name) isNil not ] ).
     includes: name = ( slotNames includes: name ).
     annotation = ( reflectee _Annotation ).
     kindName = ( reflectee _KindName ).
