@@ -24,7 +24,7 @@ lobby _AddSlots: (|
     policy = (|
       {} = 'What generated methods may do. grants: capabilities they have (output, clock, files, network, model, blobs, reflection). maxUnknownSelfSends: sends of not-yet-written selectors to self a method may make.'.
       parent* = traits clonable.
-      grants <- vector copy.
+      grants <- 'output clock' split: ' '.
       maxUnknownSelfSends <- 0.
       grant: cap = ( (grants includes: cap) ifFalse: [ grants add: cap ]. self ).
       revoke: cap = ( grants: (grants reject: [| :c | c = cap ]). self ).
@@ -34,5 +34,3 @@ lobby _AddSlots: (|
   |).
 |).
 
-kernel policy grants add: 'output'.
-kernel policy grants add: 'clock'.

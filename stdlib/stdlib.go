@@ -37,7 +37,7 @@ func load(t *vm.Thread) error {
 		if err != nil {
 			return err
 		}
-		f, err := lang.Parse("stdlib/"+name, string(src))
+		f, err := lang.Parse(LibraryPrefix+name, string(src))
 		if err != nil {
 			return fmt.Errorf("stdlib: %w", err)
 		}
@@ -45,8 +45,18 @@ func load(t *vm.Thread) error {
 			return fmt.Errorf("stdlib: %w", err)
 		}
 	}
-	return nil
+	_, err := t.Call(func() vm.Value {
+		if err := recordVersions(t); err != nil {
+			t.Raise(vm.ErrError, err.Error())
+		}
+		return vm.Value{}
+	})
+	return err
 }
+
+// LibraryPrefix starts the names of the library's files in positions
+// (vm.DefaultLibraryPrefix).
+const LibraryPrefix = vm.DefaultLibraryPrefix
 
 // Source returns the text of one library file.
 func Source(name string) (string, error) {

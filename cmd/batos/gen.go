@@ -8,6 +8,7 @@ import (
 
 	"batos/kernel"
 	"batos/llm"
+	"batos/stdlib"
 	"batos/vm"
 )
 
@@ -49,6 +50,20 @@ func (c *cli) genFlags(fs *flag.FlagSet) {
 		llm.Default.Record = s
 		return nil
 	})
+}
+
+// upgradeLibrary brings an image's library up to this batos's (stdlib
+// upgrade.go), saying what it did unless quiet.
+func (c *cli) upgradeLibrary(t *vm.Thread) error {
+	rep, err := stdlib.Upgrade(t)
+	if err != nil {
+		return err
+	}
+	c.upgraded = rep
+	if rep.Changed() && !c.upgradeQuiet {
+		fmt.Fprintf(c.stderr, "batos: %s\n", rep)
+	}
+	return nil
 }
 
 // setupKernel gives the world its kernel (always present: traits

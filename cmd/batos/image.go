@@ -10,7 +10,7 @@ import (
 	"batos/image"
 )
 
-const imageCommands = "info, check, snapshot, restore, gc, export, import"
+const imageCommands = "info, check, snapshot, restore, gc, export, import, upgrade"
 
 // imageCmd implements `batos image info|check|snapshot|restore|gc|export|import`.
 func (c *cli) imageCmd(args []string) error {
@@ -33,6 +33,7 @@ func (c *cli) imageCmd(args []string) error {
 		fs.BoolVar(&force, "force", false, "replace an existing image")
 	case "gc":
 		fs.BoolVar(&dryRun, "dry-run", false, "only count the unreachable records")
+	case "upgrade":
 	default:
 		return usagef("image: unknown command %q (%s)", sub, imageCommands)
 	}
@@ -48,6 +49,18 @@ func (c *cli) imageCmd(args []string) error {
 	}
 	progress := image.NewProgress(c.stderr)
 	switch sub {
+	case "upgrade":
+		if _, err := os.Stat(c.imageDir); err != nil {
+			return fmt.Errorf("image %s: %w", c.imageDir, err)
+		}
+		c.upgradeQuiet = true
+		_, closer, err := c.boot(nil)
+		if err != nil {
+			return err
+		}
+		closer()
+		fmt.Fprintf(c.stdout, "image %s: %s\n", c.imageDir, c.upgraded)
+		return nil
 	case "restore":
 		if into == "" {
 			into = c.imageDir
