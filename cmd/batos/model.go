@@ -13,8 +13,8 @@ import (
 	"batos/lang"
 	"batos/llm"
 	"batos/llm/gguf"
-	"batos/llm/llama"    // registers the llama.cpp backend
-	_ "batos/llm/openai" // registers the HTTP backend
+	"batos/llm/llama"  // registers the llama.cpp backend
+	"batos/llm/openai" // registers the HTTP backend
 	"batos/llm/tiny"
 	"batos/vm"
 )
@@ -44,7 +44,14 @@ const modelFlagsUsage = `  --model PATH.gguf  the default model (also $BATOS_MOD
   --model-url URL    an OpenAI-compatible server (http://host/v1) as the default model
   --gpu-layers N     layers to offload to the GPU (default: all when a GPU backend is loaded)
   --ctx N            context length (default: the model's, at most 4096)
-  --threads N        CPU threads (default: one per CPU; one for models under 50M parameters)
+  --threads N        CPU threads (default: one per CPU; one for models under 50M parameters;
+                     at most one per CPU)
+  --model-connect-timeout D
+                     a remote model's longest wait to connect and for a reply's first
+                     byte (default 1m)
+  --model-idle-timeout D
+                     the longest silence inside a remote model's reply (default 2m);
+                     a long reply that keeps coming is never cut
   --gpu-backend LIB  a ggml GPU backend library to load (also $BATOS_GPU_BACKEND;
                      default: libggml-cuda.so next to the batos binary)
 `
@@ -65,7 +72,9 @@ func (c *cli) modelFlags(fs *flag.FlagSet) {
 	})
 	fs.IntVar(&r.Opts.GPULayers, "gpu-layers", r.Opts.GPULayers, "layers to offload to the GPU (-1: all)")
 	fs.IntVar(&r.Opts.Ctx, "ctx", r.Opts.Ctx, "context length (0: the model's)")
-	fs.IntVar(&r.Opts.Threads, "threads", r.Opts.Threads, "CPU threads (0: one per CPU)")
+	fs.IntVar(&r.Opts.Threads, "threads", r.Opts.Threads, "CPU threads (0: one per CPU; at most one per CPU)")
+	fs.DurationVar(&r.Opts.ConnectTimeout, "model-connect-timeout", openai.DefaultConnectTimeout, "a remote model's longest wait to connect and for a reply's first byte")
+	fs.DurationVar(&r.Opts.IdleTimeout, "model-idle-timeout", openai.DefaultIdleTimeout, "the longest silence inside a remote model's reply")
 	fs.StringVar(&r.Opts.GPUBackend, "gpu-backend", r.Opts.GPUBackend, "a ggml GPU backend library")
 }
 
