@@ -205,7 +205,7 @@ func (c *checker) implicit(n *lang.Send, pos lang.Pos, args []ty) (ty, *Rejectio
 		if _, ok := c.local(n.Sel); ok {
 			return unknown, nil
 		}
-		if cap, ok := c.req.Policy.Globals[n.Sel]; ok && !c.req.Policy.Grants[cap] {
+		if cap, ok := c.req.Policy.Globals[n.Sel]; ok && !c.req.Policy.Grants[cap] && !(cap == "model" && IsFacet(c.req.Selector)) {
 			if c.vm.Lookup(vm.Ref(c.vm.Lobby), n.Sel).Found() {
 				return unknown, c.rej(CodeCapability, pos, "'%s' needs the capability '%s', which the policy does not grant to generated methods", n.Sel, cap)
 			}

@@ -80,6 +80,10 @@ func DefaultPolicy() Policy {
 	}
 }
 
+// IsFacet reports whether sel names a cognitive facet (`summaryFacet:`):
+// a method that asks the receiver's model, so it may use the model.
+func IsFacet(sel string) bool { return strings.HasSuffix(sel, "Facet:") && len(sel) > len("Facet:") }
+
 // reflective selectors change an object's layout.
 var reflective = map[string]bool{"addSlots:": true, "define:": true, "removeSlot:": true, "addSlotsIfAbsent:": true, "installMethod:": true}
 

@@ -154,9 +154,14 @@ func (k *Kernel) Stats() Stats {
 func (k *Kernel) Store() Store { return k.cfg.Store }
 
 // Allows implements vm.Generator: the capabilities of generated methods
-// come from the image's policy (kernel policy grants).
-func (k *Kernel) Allows(cap string) bool {
-	return k.policy.Load().Grants[cap]
+// come from the image's policy (kernel policy grants); a cognitive facet
+// (a selector ending in Facet:) may also use the model.
+func (k *Kernel) Allows(t *vm.Thread, cap string) bool {
+	if k.policy.Load().Grants[cap] {
+		return true
+	}
+	sel, ok := t.GeneratedMethod()
+	return ok && cap == "model" && guard.IsFacet(sel)
 }
 
 func (k *Kernel) job(key string) *job {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"batos/guard"
 	"batos/llm/grammar"
 	"batos/vm"
 )
@@ -92,6 +93,14 @@ func (k *Kernel) prompt(t *vm.Thread, m *miss, rejections []guardRejection) (str
 			fmt.Fprintf(&ctx, "  %d: %s\n", i+1, truncate(v.Describe(a), 60))
 		}
 	}
+	if guard.IsFacet(m.sel) {
+		arg := "input"
+		fmt.Fprintf(&ctx, `This selector is a cognitive facet: a method that asks the receiver's model
+(the name model, found through self) with a system prompt specialised for
+its intent. Intent: %s.
+Write it as: %s %s = ( model infer: %s With: (modelOptions copy system: '<one or two sentences for the intent>') )
+`, facetIntent(v, m), m.sel, arg, arg)
+	}
 	if Catalog != nil {
 		for _, c := range Catalog(m.sel) {
 			ctx.WriteString("Note: " + c + "\n")
@@ -166,6 +175,26 @@ func (k *Kernel) prompt(t *vm.Thread, m *miss, rejections []guardRejection) (str
 		p = build()
 	}
 	return p, maxTok
+}
+
+// facetIntent is what a facet is for: the words of its selector's stem
+// (summaryFacet: -> "summary"; riskAssessmentFacet: -> "risk assessment")
+// and, when the receiver has one, its annotation (its {} = '...' comment).
+func facetIntent(v *vm.VM, m *miss) string {
+	stem := strings.TrimSuffix(m.sel, "Facet:")
+	var words []string
+	start := 0
+	for i := 1; i <= len(stem); i++ {
+		if i == len(stem) || (stem[i] >= 'A' && stem[i] <= 'Z') {
+			words = append(words, strings.ToLower(stem[start:i]))
+			start = i
+		}
+	}
+	intent := strings.Join(words, " ")
+	if ann := v.MapOf(m.rcv).Annotation; ann != "" {
+		intent += " (the receiver: " + truncate(ann, 200) + ")"
+	}
+	return intent
 }
 
 type guardRejection interface{ Error() string }

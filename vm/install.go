@@ -132,6 +132,18 @@ func (vm *VM) OwnerFor(v Value) (owner *Object, traits bool) {
 	}
 }
 
+// GeneratedMethod returns the selector of the innermost active method the
+// kernel wrote.
+func (t *Thread) GeneratedMethod() (string, bool) {
+	for d := t.depth; d >= 0; d-- {
+		fr := t.frame(d)
+		if fr.code != nil && fr.code.generated {
+			return fr.code.Name, true
+		}
+	}
+	return "", false
+}
+
 // IsGenerated reports whether the running activation or one of its
 // callers is a method the kernel wrote (stack inspection for
 // capabilities).

@@ -124,8 +124,9 @@ type worldLocker = *sync.Mutex
 // is true when the receiver opted in itself (traits generative).
 type Generator interface {
 	Miss(t *Thread, rcv Value, sel string, args []Value, forced bool) (v Value, handled bool)
-	// Allows reports whether generated methods may use capability cap.
-	Allows(cap string) bool
+	// Allows reports whether the generated method active on t (the
+	// innermost; see Thread.GeneratedMethod) may use capability cap.
+	Allows(t *Thread, cap string) bool
 }
 
 // SetGenerator installs the kernel (nil removes it).
@@ -138,7 +139,7 @@ func (vm *VM) Generator() Generator { return vm.kernel }
 // method is active on the thread, the kernel's policy must grant cap.
 func capChecked(cap, name string, fn PrimFn) PrimFn {
 	return func(t *Thread, rcv Value, args []Value) (Value, error) {
-		if g := t.vm.kernel; g != nil && !g.Allows(cap) && t.IsGenerated() {
+		if g := t.vm.kernel; g != nil && t.IsGenerated() && !g.Allows(t, cap) {
 			t.Raise(ErrCapability, "capability '"+cap+"' denied: a generated method is active and the kernel's policy does not grant it ("+name+")")
 		}
 		return fn(t, rcv, args)
