@@ -19,8 +19,9 @@ type Code struct {
 	nlocals   int
 	localInit []Value // initial values of locals[nargs:]
 	body      evalFn
-	hasNLR    bool // blocks inside return non-locally to this frame
-	generated bool // a method the generative kernel wrote (capabilities)
+	hasNLR    bool     // blocks inside return non-locally to this frame
+	generated bool     // a method the generative kernel wrote (capabilities)
+	trivial   *trivial // how to answer without an activation (trivial.go)
 }
 
 // local is a resolved local slot.
@@ -197,6 +198,7 @@ func (c *compiler) method(m *Method) *Code {
 	code.nargs = len(argIdx)
 	code.body = c.seq(m.Body.Code, func(fr *Frame) Value { return fr.self })
 	c.finish(fi)
+	code.trivial = c.trivialOf(m, code)
 	c.pop()
 	return code
 }

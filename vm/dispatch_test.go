@@ -202,3 +202,29 @@ func TestReturnThroughInlineFallback(t *testing.T) {
 		t.Errorf("a kept block's ^: %v %q", e.Kind, e.Msg)
 	}
 }
+
+// Trivial methods answered without an activation behave as activated
+// ones, a failing primitive included.
+func TestTrivialMethodsBehave(t *testing.T) {
+	th, _ := boot(t)
+	eval(t, th, `lobby _AddSlots: (| box = (| parent* = traits clonable.
+		me = ( self ). k = ( 7 ). add: x = ( _IntAdd: x IfFail: [| :e | 'failed: ', e ] ).
+		bare: x = ( _IntAdd: x ) |) |)`)
+	for _, c := range []struct{ src, want string }{
+		{"box me == box", "true"},
+		{"box k", "7"},
+		{"3 printString", "'3'"},
+		{"'a', 'b'", "'ab'"},
+		{"'a', 3", "'a3'"}, // the primitive fails: its IfFail: block runs
+		{"box add: 2", "'failed: badTypeError'"},
+	} {
+		if got := eval(t, th, c.src); got != c.want {
+			t.Errorf("%s = %s, want %s", c.src, got, c.want)
+		}
+	}
+	// a failure without IfFail: is reported inside the method
+	e := evalErr(t, th, "box bare: 1")
+	if e.Kind != vm.ErrPrimitive || !strings.Contains(e.Backtrace(), "in bare:") {
+		t.Errorf("%v %q\n%s", e.Kind, e.Msg, e.Backtrace())
+	}
+}

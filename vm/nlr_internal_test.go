@@ -33,3 +33,49 @@ func TestHasNLR(t *testing.T) {
 		}
 	}
 }
+
+// Trivial methods are classified once, when compiled.
+func TestTrivialMethods(t *testing.T) {
+	v := New(Options{Primitives: []Primitive{
+		{Name: "_Pure:", Fn: func(*Thread, Value, []Value) (Value, error) { return Value{}, nil }},
+		{Name: "_Pure", Fn: func(*Thread, Value, []Value) (Value, error) { return Value{}, nil }},
+		{Name: "_Pure:With:", Fn: func(*Thread, Value, []Value) (Value, error) { return Value{}, nil }},
+		{Name: "_Effect:", Cap: "files", Fn: func(*Thread, Value, []Value) (Value, error) { return Value{}, nil }},
+	}})
+	th := v.NewThread()
+	for _, c := range []struct {
+		src  string
+		want uint8 // 0: not trivial
+	}{
+		{"(| m = ( self ) |)", trivSelf},
+		{"(| m = ( 42 ) |)", trivConst},
+		{"(| m = ( 'text' ) |)", trivConst},
+		{"(| m: a = ( _Pure: a ) |)", trivPrim},
+		{"(| m: a = ( self _Pure: a IfFail: [ 0 ] ) |)", trivPrim},
+		{"(| m = ( _Pure: 10 ) |)", trivPrim},
+		{"(| m = ( _Pure ) |)", trivPrim},
+		{"(| m: a With: b = ( _Pure: a With: b ) |)", trivPrim},
+		{"(| m: a With: b = ( _Pure: b With: a ) |)", 0}, // not in order
+		{"(| m: a With: b = ( _Pure: a With: 1 ) |)", 0}, // mixed
+		{"(| m: a = ( _Effect: a ) |)", 0},               // an outside effect
+		{"(| m: a = ( a _Pure: a ) |)", 0},               // not sent to self
+		{"(| m = ( | x | 3 ) |)", 0},                     // locals
+		{"(| m = ( 3. 4 ) |)", 0},
+		{"(| m = ( ^ 3 ) |)", 0},
+	} {
+		e, err := lang.ParseExpr("t.self", c.src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := e.(*lang.Object).Slots[0]
+		c2 := &compiler{t: th, vm: v, file: "t.self"}
+		code := c2.method(&Method{Sel: s.Name, Args: s.Args, Body: MethodBody(s), File: "t.self"})
+		got := uint8(0)
+		if code.trivial != nil {
+			got = code.trivial.kind
+		}
+		if got != c.want {
+			t.Errorf("%s: trivial kind %d, want %d", c.src, got, c.want)
+		}
+	}
+}

@@ -256,6 +256,11 @@ func (t *Thread) sendFrom(rcv, start Value, s *sendSite, cf *Frame, args []Value
 		if code == nil {
 			code = t.compileMethod(e.method)
 		}
+		if code.trivial != nil {
+			if v, ok := t.answerTrivial(code.trivial, rcv, args); ok {
+				return v
+			}
+		}
 		return t.call(cf, code, args, rcv, e.holder, nil, s)
 	case icConst:
 		return e.val
