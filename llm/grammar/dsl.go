@@ -30,27 +30,34 @@ var derived = []string{"GStmt", "GReturn", "GExpr", "GKwSend", "GKwPart", "GBina
 // dropped are lang's rules the slot grammar leaves out (annotations).
 var dropped = []string{"GAnnotExpr", "GAnnotGroup"}
 
-// overrides replace lang's structural rules; GMethodSlot is the root.
+// overrides replace lang's structural rules; GMethodSlot is the root
+// and GHead the method head, which MethodSlotFor pins to a selector.
+// Every method has code: `reset = ()` would be a data slot, and a binary
+// or keyword slot without code is an error. Declared names are free;
+// that a slot list declares a name once is the parser's check, and that
+// a block does not shadow an enclosing name is the guardian's. Locals
+// are assignable and initialised, if at all, by a literal or nil, true
+// or false: as in Self, an initialiser is evaluated once, in the lobby,
+// when the method is compiled, so one that names an argument, a local or
+// a slot of the receiver cannot compile, and a constant local cannot be
+// assigned.
 const overrides = `
-GMethodSlot = GUnaryHead "=" GMethod | (GBinaryHead | GKeywordHead) "=" GArgMethod .
+GMethodSlot = GHead "=" GMethod .
+GHead = GUnaryHead | GBinaryHead | GKeywordHead .
 GUnaryHead = <name> .
 GBinaryHead = <op> <name> .
-GKeywordHead = <keyword> <name> (<capkeyword> <name>)? .
-GMethod = <lparen> GSlotList? GCode? <rparen> .
-GArgMethod = <lparen> GSlotList? GCode <rparen> .
+GKeywordHead = <keyword> <name> GHeadPart* .
+GHeadPart = <capkeyword> <name> .
+GMethod = <lparen> GSlotList? GCode <rparen> .
 GObject = <lparen> GSlotList? GCode? <rparen> .
 GBlock = <lbrack> GBlockSlots? GCode <rbrack> .
 GCode = GStmt (<dot> GStmt)* <dot>? .
 GSlotList = <bar> (GLocals <dot>?)? <bar> .
-GLocals = GL1 (<dot> GT1)? | GL2 (<dot> GT2)? | GL3 (<dot> GL4)? | GL4 .
-GT1 = GL2 (<dot> GT2)? | GL3 (<dot> GL4)? | GL4 .
-GT2 = GL3 (<dot> GL4)? | GL4 .
-GL1 = <name:a-f> (("=" | "<-") GExpr)? .
-GL2 = <name:g-l> (("=" | "<-") GExpr)? .
-GL3 = <name:m-r> (("=" | "<-") GExpr)? .
-GL4 = <name:s-z> (("=" | "<-") GExpr)? .
-GBlockSlots = <bar> (<arg> | (<arg:a-m> <dot> <arg:n-z>) | GLocal) <dot>? <bar> .
-GLocal = <name> (("=" | "<-") GExpr)? .
+GLocals = GLocal (<dot> GLocal)* .
+GLocal = <name> ("<-" GInit)? .
+GInit = <number> | <negnumber> | <string> | <constant> .
+GBlockSlots = <bar> ((GBlockArgs (<dot> GLocals)?) | GLocals) <dot>? <bar> .
+GBlockArgs = <arg> (<dot> <arg>)* .
 `
 
 // replaced are lang's rules the overrides stand for.
@@ -63,14 +70,18 @@ var droppedTokens = []string{"delegate", "delegatekw", "delegateop", "capident",
 type SlotOptions struct {
 	Depth     int // nested expressions (keyword arguments, blocks, parentheses)
 	Stmts     int // statements per method or block
-	KwParts   int // capitalised parts of a keyword message
+	KwParts   int // capitalised parts of a keyword message (or method head)
 	Unary     int // unary sends in a chain
 	NameLen   int // characters of a name
 	StringLen int // characters of a string literal
+	Locals    int // locals declared by a method, block or object
+	BlockArgs int // arguments of a block
 }
 
-// DefaultSlotOptions are the bounds of MethodSlot.
-var DefaultSlotOptions = SlotOptions{Depth: 6, Stmts: 6, KwParts: 1, Unary: 2, NameLen: 16, StringLen: 16}
+// DefaultSlotOptions are the bounds of MethodSlot: keyword messages of
+// up to four parts, 20 statements, 8 locals, names of 32 characters and
+// strings of 200.
+var DefaultSlotOptions = SlotOptions{Depth: 6, Stmts: 20, KwParts: 3, Unary: 2, NameLen: 32, StringLen: 200, Locals: 8, BlockArgs: 4}
 
 var slotOnce = sync.OnceValues(func() (*Grammar, error) {
 	ebnf, err := lang.EBNF()
@@ -468,14 +479,24 @@ func factor(alts [][]Expr) Expr {
 // bound is the largest count of an unbounded repetition of x.
 func (d *deriver) bound(x Expr) int {
 	switch x := x.(type) {
-	case Seq: // (<dot> GStmt)*
+	case Seq: // (<dot> GStmt)*, (<dot> GLocal)*, (<dot> <arg>)*
 		if len(x.Items) == 2 {
-			if r, ok := x.Items[1].(Ref); ok && r.Name == "GStmt" {
-				return d.o.Stmts - 1
+			switch y := x.Items[1].(type) {
+			case Ref:
+				switch y.Name {
+				case "GStmt":
+					return d.o.Stmts - 1
+				case "GLocal":
+					return d.o.Locals - 1
+				}
+			case Tok:
+				if y.Name == "arg" {
+					return d.o.BlockArgs - 1
+				}
 			}
 		}
 	case Ref:
-		if x.Name == "GKwPart" {
+		if x.Name == "GKwPart" || x.Name == "GHeadPart" {
 			return d.o.KwParts
 		}
 	case Tok, Alt:

@@ -72,6 +72,17 @@ func (m *matcher) ends(e Expr, pos int) []int {
 		}
 		return uniq(out)
 	case Rep:
+		if c, ok := e.X.(Class); ok { // a run of characters (names, digits)
+			var out []int
+			for i, p := 0, pos; ; i, p = i+1, p+1 {
+				if i >= e.Min {
+					out = append(out, p)
+				}
+				if e.Max >= 0 && i == e.Max || p >= len(m.text) || !c.has(m.text[p]) {
+					return out
+				}
+			}
+		}
 		var out []int
 		cur := []int{pos}
 		seen := map[int]bool{}
@@ -111,7 +122,9 @@ func uniq(xs []int) []int {
 	if len(xs) < 2 {
 		return xs
 	}
-	sort.Ints(xs)
+	if !sort.IntsAreSorted(xs) {
+		sort.Ints(xs)
+	}
 	out := xs[:1]
 	for _, x := range xs[1:] {
 		if x != out[len(out)-1] {
@@ -122,7 +135,9 @@ func uniq(xs []int) []int {
 }
 
 // Sample returns a random string of the grammar's language. Unbounded
-// repetitions stop with probability 1/2 at each step (and after 4);
+// repetitions stop with probability 1/2 at each step (and after 4), and
+// so do wide bounded ones (more than 4 apart) but one time in eight,
+// when they take a count uniformly between their bounds;
 // recursion deeper than maxDepth rules fails (ok false), which a derived,
 // depth-bounded grammar never does.
 func (g *Grammar) Sample(r *rand.Rand, maxDepth int) (string, bool) {
@@ -159,12 +174,13 @@ func (s *sampler) gen(b *strings.Builder, e Expr, depth int) bool {
 		return s.gen(b, e.Alts[s.r.IntN(len(e.Alts))], depth)
 	case Rep:
 		n := e.Min
-		if e.Max < 0 {
-			for n < e.Min+4 && s.r.IntN(2) == 0 {
+		switch {
+		case e.Max >= 0 && (e.Max-e.Min <= 4 || s.r.IntN(8) == 0):
+			n += s.r.IntN(e.Max - e.Min + 1)
+		default:
+			for (e.Max < 0 && n < e.Min+4 || n < e.Max) && s.r.IntN(2) == 0 {
 				n++
 			}
-		} else {
-			n += s.r.IntN(e.Max - e.Min + 1)
 		}
 		for range n {
 			if !s.gen(b, e.X, depth) {

@@ -75,8 +75,8 @@ func (d *deriver) tokens() {
 		opAlts = append(opAlts, Lit{o})
 	}
 	strChar := Alt{[]Expr{
-		Class{Ranges: [][2]rune{{' ', '&'}, {'(', '['}, {']', '~'}}},
-		Seq{[]Expr{Lit{`\`}, ClassOf(`nt'\`)}},
+		Class{Ranges: [][2]rune{{' ', '&'}, {'(', '['}, {']', '~'}}}, // printable, but ' and \
+		Seq{[]Expr{Lit{`\`}, escape()}},
 	}}
 	digits := func(lo, hi int) Expr { return Rep{ClassOf("0-9"), lo, hi} }
 	integer := Alt{[]Expr{Lit{"0"}, Seq{[]Expr{ClassOf("1-9"), digits(0, 5)}}}} // no C-style octal
@@ -86,6 +86,7 @@ func (d *deriver) tokens() {
 		"capkeyword": Seq{[]Expr{ClassOf("A-Z"), Rep{rest, 0, n - 1}, Lit{":"}}},
 		"ident":      names("a-z"),
 		"self":       Lit{"self"},
+		"constant":   Alt{[]Expr{Lit{"nil"}, Lit{"true"}, Lit{"false"}}}, // initialisers of locals
 		"number":     Seq{[]Expr{integer, Opt(Seq{[]Expr{Lit{"."}, digits(1, 3)}})}},
 		"negnumber":  Seq{[]Expr{Lit{"-"}, integer}},
 		"string":     Seq{[]Expr{Lit{"'"}, Rep{strChar, 0, d.o.StringLen}, Lit{"'"}}},
@@ -104,19 +105,33 @@ func (d *deriver) tokens() {
 	}
 	sort.Strings(used)
 	for _, t := range used {
-		base, class, _ := strings.Cut(t, ":")
-		switch {
-		case base == "name" && class != "":
-			d.out.Rules["tok-"+t] = names(class)
-		case base == "arg":
-			if class == "" {
-				class = "a-z"
-			}
-			d.out.Rules["tok-"+t] = Seq{[]Expr{Lit{":"}, names(class)}}
-		default:
-			d.out.Rules["tok-"+t] = defs[base]
+		e, ok := defs[t]
+		if t == "arg" {
+			e, ok = Seq{[]Expr{Lit{":"}, names("a-z")}}, true
 		}
+		if !ok {
+			panic("grammar: no characters for token <" + t + ">")
+		}
+		d.out.Rules["tok-"+t] = e
 	}
+}
+
+// escape is what may follow a backslash in a string literal, as
+// lang/lexer.go reads it: the simple escapes, \xHH, \dNNN and \oNNN up
+// to 255, and a newline (a continued line).
+func escape() Expr {
+	digit := ClassOf("0-9")
+	return Alt{[]Expr{
+		ClassOf(`tbnfrva0\'"?`),
+		Seq{[]Expr{Lit{"x"}, ClassOf("0-9a-fA-F"), ClassOf("0-9a-fA-F")}},
+		Seq{[]Expr{Lit{"d"}, Alt{[]Expr{
+			Seq{[]Expr{ClassOf("01"), digit, digit}},
+			Seq{[]Expr{Lit{"2"}, ClassOf("0-4"), digit}},
+			Seq{[]Expr{Lit{"25"}, ClassOf("0-5")}},
+		}}}},
+		Seq{[]Expr{Lit{"o"}, ClassOf("0-3"), ClassOf("0-7"), ClassOf("0-7")}},
+		Lit{"\n"},
+	}}
 }
 
 // exclude is the language first rest{0,n-1} without the given words,
