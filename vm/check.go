@@ -7,8 +7,8 @@ import (
 // Check compiles every statement of f, and every method and slot
 // initialiser in it, without running anything. It returns the compile
 // errors (unknown primitives, assignments to constant locals,
-// methods whose arguments do not match their selector), each with its
-// position.
+// methods whose arguments do not match their selector, slots with
+// arguments whose value is not a method), each with its position.
 func (vm *VM) Check(f *lang.File) []error {
 	t := vm.NewThread()
 	var errs []error
@@ -28,6 +28,11 @@ func (vm *VM) Check(f *lang.File) []error {
 					try(func() {
 						c := &compiler{t: t, vm: vm, file: f.Name, check: true}
 						c.method(&Method{Sel: sl.Name, Args: sl.Args, Body: body, File: f.Name})
+					})
+				} else if len(sl.Args) > 0 {
+					// the parser rejects it; an AST built otherwise may not
+					try(func() {
+						t.raiseAt(&sendSite{file: f.Name, pos: sl.Pos()}, ErrCompile, "slot '"+sl.Name+"' has arguments but no method body")
 					})
 				} else if sl.Value != nil {
 					try(func() { t.checkCompile(sl.Value, f.Name) })
