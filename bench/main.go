@@ -131,11 +131,15 @@ func main() {
 	runs := flag.Int("runs", 5, "runs per cell (fresh interpreter each); the median is reported")
 	works := flag.String("work", strings.Join(order, ","), "comma-separated workloads")
 	only := flag.String("only", "", "run only this language (batos, lua, js, lua5.4, luajit-joff, cpython3) and print its times")
-	suite := flag.String("suite", "all", "interp, image or all")
+	suite := flag.String("suite", "all", "interp, image, kernel or all")
 	bigN := flag.Int("big", 1_000_000, "objects in the large image the image suite reopens")
 	flag.Parse()
 	if *suite == "image" {
 		imageSuite(*runs, strings.Split(*works, ","), *bigN)
+		return
+	}
+	if *suite == "kernel" {
+		kernelSuite(*runs)
 		return
 	}
 
@@ -227,6 +231,7 @@ func main() {
 	}
 	if *suite == "all" {
 		imageSuite(*runs, strings.Split(*works, ","), *bigN)
+		kernelSuite(*runs)
 	}
 }
 
