@@ -272,7 +272,7 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 		t.Raise(vm.ErrGeneration, failureMessage(m, attempts, rejs))
 	}
 	prompt, maxTok := k.prompt(t, m, rejList(rejs))
-	gram := k.grammar()
+	gram := k.grammar(m.sel)
 	notice := fmt.Sprintf("batos: writing '%s' for %s, into %s, with %s, attempt %d of %d",
 		sel, m.where, placement(m), k.modelName(), attempts+1, k.cfg.MaxAttempts)
 	t.RaiseRestart(&vm.Restart{Why: notice, Work: func(ctx context.Context) error {

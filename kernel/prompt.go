@@ -227,9 +227,14 @@ func truncate(s string, n int) string {
 	return s[:n-3] + "..."
 }
 
-// grammar is the method-slot grammar the model samples under.
-func (k *Kernel) grammar() string {
-	g, err := grammar.MethodSlotGBNF()
+// grammar is the method-slot grammar the model samples under, pinned to
+// the missing selector and its arity (the general one for a selector no
+// slot can declare, which the guardian then rejects).
+func (k *Kernel) grammar(sel string) string {
+	g, err := grammar.MethodSlotFor(sel)
+	if err != nil {
+		g, err = grammar.MethodSlotGBNF()
+	}
 	if err != nil {
 		return ""
 	}
