@@ -27,9 +27,6 @@ import (
 // BlobChunk is the size of a blob chunk.
 const BlobChunk = 1 << 20
 
-func blobKey(h [32]byte) []byte  { return append([]byte{'B'}, h[:]...) }
-func chunkKey(h [32]byte) []byte { return append([]byte{'c'}, h[:]...) }
-
 // PutBlob implements vm.BlobStore: it streams r into the image and returns
 // its reference. The blob is durable when PutBlob returns.
 func (img *Image) PutBlob(r io.Reader) (vm.BlobRef, error) {
@@ -98,8 +95,8 @@ func chunkList(cs [][32]byte) [][]byte {
 }
 
 // blobMeta reads a blob's chunk list.
-func (img *Image) blobMeta(h [32]byte) (int64, [][32]byte, error) {
-	b, ok, err := img.get(blobKey(h))
+func blobMeta(r pebble.Reader, h [32]byte) (int64, [][32]byte, error) {
+	b, ok, err := get(r, blobKey(h))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -127,7 +124,7 @@ func (img *Image) blobMeta(h [32]byte) (int64, [][32]byte, error) {
 // OpenBlob implements vm.BlobStore: it streams a blob out, chunk by chunk,
 // verifying each chunk's hash.
 func (img *Image) OpenBlob(ref vm.BlobRef) (io.ReadCloser, error) {
-	size, chunks, err := img.blobMeta(ref.Hash)
+	size, chunks, err := blobMeta(img.db, ref.Hash)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +147,7 @@ func (r *blobReader) Read(p []byte) (int, error) {
 		}
 		h := r.chunks[0]
 		r.chunks = r.chunks[1:]
-		b, ok, err := r.img.get(chunkKey(h))
+		b, ok, err := get(r.img.db, chunkKey(h))
 		if err != nil {
 			return 0, err
 		}

@@ -1,9 +1,9 @@
 package image
 
 import (
-	"bytes"
-	"encoding/binary"
 	"fmt"
+
+	"github.com/cockroachdb/pebble/v2"
 
 	"batos/vm"
 )
@@ -14,119 +14,127 @@ import (
 // object, and every object's field count matches its map. It returns the
 // problems found.
 func (img *Image) Check() []string {
-	var problems []string
-	add := func(format string, args ...any) {
-		if len(problems) < 100 {
-			problems = append(problems, fmt.Sprintf(format, args...))
-		}
-	}
+	c := &checker{}
 	if !img.hasRoot {
-		if _, ok, _ := img.get(keyFormat); !ok {
-			return nil // empty image: nothing to check
+		if _, ok, _ := get(img.db, keyFormat); ok {
+			c.add("roots are missing")
 		}
-		add("roots are missing")
-		return problems
+		return c.problems // an empty image: nothing to check
 	}
-	objects := map[vm.OID]bool{}
-	maps := map[vm.OID]bool{}
-	it, err := img.db.NewIter(nil)
+	snap := img.db.NewSnapshot()
+	defer snap.Close()
+	recs, err := scanHeap(snap)
 	if err != nil {
 		return []string{err.Error()}
 	}
-	for ok := it.First(); ok; ok = it.Next() {
-		k := it.Key()
-		if len(k) == 9 && k[0] == 'o' {
-			objects[vm.OID(binary.BigEndian.Uint64(k[1:]))] = true
-		} else if len(k) == 9 && k[0] == 'm' {
-			maps[vm.OID(binary.BigEndian.Uint64(k[1:]))] = true
-		}
-	}
-	it.Close()
-
-	var refs []vm.OID
-	collect := func(oid vm.OID) *vm.Object {
-		refs = append(refs, oid)
-		return vm.NewGhost(oid, nil)
-	}
-	mapNFields := map[vm.OID]int{}
-	mapKind := map[vm.OID]vm.Kind{}
-	for moid := range maps {
-		b, _, _ := img.get(mapKey(moid))
-		refs = refs[:0]
-		d := newDecoder(collect)
-		m, err := d.mapRecord(b, moid)
-		if err != nil {
-			add("map %d: %v", moid, err)
-			continue
-		}
-		mapNFields[moid] = m.NumFields()
-		mapKind[moid] = m.Kind()
-		for _, r := range refs {
-			if !objects[r] {
-				add("map %d refers to missing object %d", moid, r)
-			}
-		}
-	}
-	for oid := range objects {
-		b, _, _ := img.get(objKey(oid))
-		refs = refs[:0]
-		d := newDecoder(collect)
-		moid, fields, payload, err := d.object(b, func(moid vm.OID) (vm.Kind, error) {
-			if !maps[moid] {
-				return 0, fmt.Errorf("its map %d is missing", moid)
-			}
-			return mapKind[moid], nil
-		})
-		if err != nil {
-			add("object %d: %v", oid, err)
-			continue
-		}
-		if ref, ok := payload.(vm.BlobRef); ok {
-			if size, chunks, err := img.blobMeta(ref.Hash); err != nil {
-				add("object %d: %v", oid, err)
-			} else if size != ref.Size {
-				add("object %d: blob %x is %d bytes, the object says %d", oid, ref.Hash[:6], size, ref.Size)
-			} else {
-				for _, c := range chunks {
-					if _, ok, _ := img.get(chunkKey(c)); !ok {
-						add("object %d: blob %x has lost chunk %x", oid, ref.Hash[:6], c[:6])
-						break
-					}
-				}
-			}
-		}
-		if len(fields) != mapNFields[moid] {
-			add("object %d has %d fields but its map %d has %d", oid, len(fields), moid, mapNFields[moid])
-		}
-		for _, r := range refs {
-			if !objects[r] {
-				add("object %d refers to missing object %d", oid, r)
-			}
-		}
-	}
-	rb, _, _ := img.get(keyRoots)
-	var ids []uint64
-	if err := decodeRoots(rb, &ids); err != nil {
-		add("roots: %v", err)
-	}
-	k := vm.NumKinds
-	for i, id := range ids {
-		if id == 0 {
-			continue
-		}
-		if i >= 5+k && i < 5+2*k || i == 5+2*k {
-			if !maps[vm.OID(id)] {
-				add("root map %d is missing", id)
-			}
-		} else if !objects[vm.OID(id)] {
-			add("root object %d is missing", id)
-		}
-	}
-	return problems
+	c.recs = recs
+	w := newRefWalker(func(k []byte) ([]byte, bool, error) { return get(snap, k) })
+	c.maps(snap, w)
+	c.objects(snap, w)
+	c.roots(snap)
+	return c.problems
 }
 
-func decodeRoots(b []byte, ids *[]uint64) error {
-	d := newDecoder(nil)
-	d.dec.Reset(bytes.NewReader(b))
-	return d.dec.Decode(ids)
+// checker collects the problems Check finds (the first 100).
+type checker struct {
+	problems []string
+	recs     *heapRecords
+}
+
+func (c *checker) add(format string, args ...any) {
+	if len(c.problems) < 100 {
+		c.problems = append(c.problems, fmt.Sprintf(format, args...))
+	}
+}
+
+func (c *checker) hasObject(oid vm.OID) bool {
+	_, ok := c.recs.objects[oid]
+	return ok
+}
+
+// maps checks every map record and the objects its constants refer to.
+func (c *checker) maps(r pebble.Reader, w *refWalker) {
+	for moid := range c.recs.maps {
+		b, _, err := get(r, mapKey(moid))
+		if err != nil {
+			c.add("map %d: %v", moid, err)
+			continue
+		}
+		refs, err := w.mapRefs(moid, b)
+		if err != nil {
+			c.add("map %d: %v", moid, err)
+			continue
+		}
+		for _, ref := range refs {
+			if !c.hasObject(ref) {
+				c.add("map %d refers to missing object %d", moid, ref)
+			}
+		}
+	}
+}
+
+// objects checks every object record: it decodes, its map exists and
+// agrees on the field count, what it refers to exists, its blob is whole.
+func (c *checker) objects(r pebble.Reader, w *refWalker) {
+	for oid := range c.recs.objects {
+		b, _, err := get(r, objKey(oid))
+		if err != nil {
+			c.add("object %d: %v", oid, err)
+			continue
+		}
+		refs, err := w.objectRefs(b)
+		if err != nil {
+			c.add("object %d: %v", oid, err)
+			continue
+		}
+		if refs.fields != refs.want {
+			c.add("object %d has %d fields but its map %d has %d", oid, refs.fields, refs.mapOID, refs.want)
+		}
+		for _, ref := range refs.objs {
+			if !c.hasObject(ref) {
+				c.add("object %d refers to missing object %d", oid, ref)
+			}
+		}
+		if refs.blob != nil {
+			if p := blobProblem(r, *refs.blob); p != "" {
+				c.add("object %d: %s", oid, p)
+			}
+		}
+	}
+}
+
+// blobProblem checks that a blob's record and chunks are there.
+func blobProblem(r pebble.Reader, ref vm.BlobRef) string {
+	size, chunks, err := blobMeta(r, ref.Hash)
+	if err != nil {
+		return err.Error()
+	}
+	if size != ref.Size {
+		return fmt.Sprintf("blob %x is %d bytes, the object says %d", ref.Hash[:6], size, ref.Size)
+	}
+	for _, ch := range chunks {
+		if _, ok, _ := get(r, chunkKey(ch)); !ok {
+			return fmt.Sprintf("blob %x has lost chunk %x", ref.Hash[:6], ch[:6])
+		}
+	}
+	return ""
+}
+
+// roots checks that the roots record decodes and names stored records.
+func (c *checker) roots(r pebble.Reader) {
+	roots, err := readRoots(r)
+	if err != nil {
+		c.add("roots: %v", err)
+		return
+	}
+	for _, oid := range roots.objects() {
+		if !c.hasObject(oid) {
+			c.add("root object %d is missing", oid)
+		}
+	}
+	for _, oid := range roots.maps() {
+		if _, ok := c.recs.maps[oid]; !ok {
+			c.add("root map %d is missing", oid)
+		}
+	}
 }

@@ -13,30 +13,6 @@ import (
 	"batos/vm"
 )
 
-// FormatVersion is the on-disk format this package reads and writes.
-const FormatVersion = 1
-
-var (
-	keyFormat = []byte("\x00format")
-	keyRoots  = []byte("\x00roots")
-	keyNext   = []byte("\x00next")
-	keyCommit = []byte("\x00commit")
-)
-
-func objKey(oid vm.OID) []byte {
-	k := make([]byte, 9)
-	k[0] = 'o'
-	binary.BigEndian.PutUint64(k[1:], uint64(oid))
-	return k
-}
-
-func mapKey(oid vm.OID) []byte {
-	k := make([]byte, 9)
-	k[0] = 'm'
-	binary.BigEndian.PutUint64(k[1:], uint64(oid))
-	return k
-}
-
 // encoder writes records; ref is called for every object or map reference
 // so the caller can schedule what is newly reachable.
 type encoder struct {

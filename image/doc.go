@@ -13,17 +13,46 @@
 // reachability), as one synced Pebble batch. Abort restores the saved
 // states: nothing reaches the disk.
 //
-// # Key layout (format version 1)
+// # Key layout (format version 2)
 //
-//	"\x00format"             -> uvarint format version (FormatVersion)
-//	"\x00roots"              -> msgpack [lobby, nil, true, false, traits,
-//	                            kindTraits[10], kindMaps[10], plainEmpty] (OIDs)
-//	"\x00next"               -> uvarint: the next free OID
-//	"\x00commit"             -> msgpack [seq, unix nanos, objects written]
-//	'o' | OID (8 bytes, BE)  -> object record
-//	'm' | OID (8 bytes, BE)  -> map record
+//	'B' | sha256 (32 bytes)   -> blob record (blob.go)
+//	'c' | sha256 (32 bytes)   -> blob chunk (blob.go)
+//	'k' | table | 0 | key     -> side table entry (side.go)
+//	'm' | OID (8 bytes, BE)   -> map record
+//	'o' | OID (8 bytes, BE)   -> object record
+//	"~format"                 -> uvarint format version (FormatVersion)
+//	"~roots"                  -> msgpack [lobby, nil, true, false, traits,
+//	                             kindTraits[NumKinds], kindMaps[NumKinds],
+//	                             plainEmpty] (OIDs, 0 for none)
+//	"~next"                   -> uvarint: the next free OID
+//	"~commit"                 -> msgpack [seq, unix nanos, objects written]
 //
-// Objects and maps share one OID space.
+// Objects and maps share one OID space. keys.go names every prefix and
+// holds the one key parser and the roots record's codec. The meta keys
+// sort after every other record, so the small table a commit leaves
+// overlaps only the newest part of the heap (a commit that changes only
+// new objects and the meta records never makes Pebble rewrite the bulk of
+// the heap).
+//
+// # Format versions
+//
+// Open reads every earlier format and upgrades it in place before the
+// world runs (upgrade.go); it never refuses an older image.
+//
+//	1  meta records under "\x00format", "\x00roots", "\x00next",
+//	   "\x00commit"; method records of 7 fields (no provenance)
+//	2  meta records under '~'; method records of 8 fields
+//
+// The upgrade from 1 moves the meta records; method records of 7 fields
+// are read as they are.
+//
+// # Disk full
+//
+// A commit that cannot be made durable because the disk is full fails
+// with ErrDiskFull within moments instead of waiting in Pebble's write
+// stall, and the image then refuses writes and loads until it is
+// reopened; an Open that meets a full disk fails with ErrDiskFull, or
+// opens read-only when there is not room to flush its log (disk.go).
 //
 // # Records (msgpack)
 //
@@ -33,9 +62,10 @@
 //	        [selector, file, source, text, line, col, offset, provenance]
 //	        (method: the canonical source, and the text as written with
 //	        where it started, so positions survive a reload; provenance is
-//	        the value of the generation record of a method the kernel
-//	        wrote, 0 for none; records of 7 fields, from before
-//	        provenance, read as having none) |
+//	        a reference to the provenance object of a method the kernel
+//	        generated (vm.Method.Prov), the integer 0 for none; gc, check
+//	        and export follow it like any reference; records of 7
+//	        fields, from format 1, read as having none) |
 //	        [sha256, size] (blob; see blob.go for blob and chunk records)
 //	map:    [kind, annotation, nfields, [slot...]]
 //	slot:   [name, slotKind, parent, field, constValue, category]
@@ -61,15 +91,19 @@
 // against the manifest before writing anything, unpacks it next to the
 // target, opens and checks it, then renames it into place. It refuses an
 // image in use (its Pebble LOCK is held), a non-empty directory that holds
-// no image, and without force any non-empty directory. A snapshot is tied to the image format; export moves worlds
-// across formats.
+// no image, and without force any non-empty directory. A snapshot holds
+// an image of its format: restore takes those of any format this batos
+// reads (opening the restored image upgrades it); export moves worlds
+// across versions of batos in general.
 //
 // # Garbage collection
 //
 // GC marks from the roots record through object fields, vector payloads,
-// object maps and map constants, and deletes the unmarked object and map
-// records in one batch. It runs only on an image no world is using, and
-// removes nothing from an image with dangling references.
+// method provenance, object maps and map constants (walker.go: the
+// reference walker gc, check and the invariants build share), and
+// deletes the unmarked object and map records in one batch. It runs only
+// on an image no world is using, and removes nothing from an image with
+// dangling references.
 //
 // # Export (export format version 1)
 //
@@ -85,7 +119,8 @@
 //	         "assignment", parent, field, value, category}]}  (maps times)
 //	objects {object: id, of: map id, fields: [value], and by the map's kind
 //	         string | float | bigint (decimal) | vector: [value] | bytes |
-//	         method: {selector, file, source, text, line, col, offset} |
+//	         method: {selector, file, source, text, line, col, offset,
+//	         provenance: id (generated methods only)} |
 //	         blobref: {sha256, size}}  (objects times)
 //	blobs   {blob: sha256, size, chunks: n} then n × {chunk: bytes}
 //	         (blobs times; import verifies every hash)

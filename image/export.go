@@ -121,6 +121,9 @@ type exportMethod struct {
 	Line     int    `msgpack:"line,omitempty"`
 	Col      int    `msgpack:"col,omitempty"`
 	Offset   int    `msgpack:"offset,omitempty"`
+	// Provenance is the id of the provenance object of a generated
+	// method (0: none, a method people wrote).
+	Provenance uint64 `msgpack:"provenance,omitempty"`
 }
 
 // exportObject carries the payload its map's kind calls for; a missing
@@ -207,23 +210,12 @@ func (img *Image) Export(w io.Writer, opts ExportOptions) (ExportHeader, error) 
 	}
 	snap := img.db.NewSnapshot()
 	defer snap.Close()
-	if nb, ok, err := snapGet(snap, keyNext); err == nil && ok {
+	if nb, ok, err := get(snap, keyNext); err == nil && ok {
 		next, _ := binary.Uvarint(nb)
 		h.NextOID = next
 	}
-	it, err := snap.NewIter(nil)
-	if err != nil {
+	if err := countRecords(snap, &h); err != nil {
 		return h, err
-	}
-	defer it.Close()
-	for ok := it.First(); ok; ok = it.Next() {
-		if k := it.Key(); len(k) == 33 && k[0] == 'B' {
-			h.Blobs++
-		} else if len(k) == 9 && k[0] == 'o' {
-			h.Objects++
-		} else if len(k) == 9 && k[0] == 'm' {
-			h.Maps++
-		}
 	}
 	bw := bufio.NewWriterSize(w, 1<<16)
 	enc := msgpack.NewEncoder(bw)
@@ -233,57 +225,12 @@ func (img *Image) Export(w io.Writer, opts ExportOptions) (ExportHeader, error) 
 	p := opts.Progress
 	p.Start("export", int64(h.Objects+h.Maps), "records")
 	defer p.Done()
-
-	kinds := map[vm.OID]vm.Kind{}
-	ghost := func(oid vm.OID) *vm.Object { return vm.NewGhost(oid, nil) }
-	d := newDecoder(ghost)
-	// maps ('m') sort before objects ('o'), as the stream wants them
-	for ok := it.SeekGE([]byte{'m'}); ok && it.Key()[0] == 'm'; ok = it.Next() {
-		oid := vm.OID(binary.BigEndian.Uint64(it.Key()[1:]))
-		m, err := d.mapRecord(it.Value(), oid)
-		if err != nil {
-			return h, fmt.Errorf("map %d: %w", oid, err)
-		}
-		kinds[oid] = m.Kind()
-		xm := exportMap{ID: uint64(oid), Kind: m.Kind().String(), Annotation: m.Annotation, Fields: m.NumFields()}
-		for _, s := range m.Slots() {
-			xs := exportSlot{Name: s.Name, Kind: s.Kind.String(), Parent: s.Parent, Category: s.Category}
-			if s.Kind == vm.SlotConst {
-				v := toXval(s.Const)
-				xs.Value = &v
-			} else {
-				xs.Field = s.Field
-			}
-			xm.Slots = append(xm.Slots, xs)
-		}
-		if err := enc.Encode(&xm); err != nil {
-			return h, err
-		}
-		p.Add(1)
+	x := &exporter{snap: snap, enc: enc, p: p, kinds: map[vm.OID]vm.Kind{},
+		d: newDecoder(func(oid vm.OID) *vm.Object { return vm.NewGhost(oid, nil) })}
+	if err := x.maps(); err != nil {
+		return h, err
 	}
-	kindOf := func(moid vm.OID) (vm.Kind, error) {
-		k, ok := kinds[moid]
-		if !ok {
-			return 0, fmt.Errorf("its map %d is missing", moid)
-		}
-		return k, nil
-	}
-	for ok := it.SeekGE([]byte{'o'}); ok && it.Key()[0] == 'o'; ok = it.Next() {
-		oid := vm.OID(binary.BigEndian.Uint64(it.Key()[1:]))
-		moid, fields, payload, err := d.object(it.Value(), kindOf)
-		if err != nil {
-			return h, fmt.Errorf("object %d: %w", oid, err)
-		}
-		xo := exportObject{ID: uint64(oid), Map: uint64(moid), Fields: toXvals(fields)}
-		if err := xo.setPayload(payload); err != nil {
-			return h, fmt.Errorf("object %d: %w", oid, err)
-		}
-		if err := enc.Encode(&xo); err != nil {
-			return h, err
-		}
-		p.Add(1)
-	}
-	if err := it.Error(); err != nil {
+	if err := x.objects(); err != nil {
 		return h, err
 	}
 	if err := exportBlobs(snap, enc); err != nil {
@@ -302,6 +249,99 @@ func (img *Image) Export(w io.Writer, opts ExportOptions) (ExportHeader, error) 
 	return h, bw.Flush()
 }
 
+// countRecords counts the maps, objects and blobs the export will hold.
+func countRecords(r pebble.Reader, h *ExportHeader) error {
+	it, err := r.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixBlob}, UpperBound: []byte{prefixObject + 1}})
+	if err != nil {
+		return err
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		switch parseKey(it.Key()).kind {
+		case recBlob:
+			h.Blobs++
+		case recObject:
+			h.Objects++
+		case recMap:
+			h.Maps++
+		}
+	}
+	return it.Close()
+}
+
+// exporter writes the maps and objects of a snapshot.
+type exporter struct {
+	snap  pebble.Reader
+	enc   *msgpack.Encoder
+	p     *Progress
+	d     *decoder
+	kinds map[vm.OID]vm.Kind // the maps written so far
+}
+
+// maps writes every map (the stream has them before the objects).
+func (x *exporter) maps() error {
+	it, err := x.snap.NewIter(prefixBounds(prefixMap))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	for ok := it.First(); ok; ok = it.Next() {
+		oid := parseKey(it.Key()).oid
+		m, err := x.d.mapRecord(it.Value(), oid)
+		if err != nil {
+			return fmt.Errorf("map %d: %w", oid, err)
+		}
+		x.kinds[oid] = m.Kind()
+		xm := exportMap{ID: uint64(oid), Kind: m.Kind().String(), Annotation: m.Annotation, Fields: m.NumFields()}
+		for _, s := range m.Slots() {
+			xs := exportSlot{Name: s.Name, Kind: s.Kind.String(), Parent: s.Parent, Category: s.Category}
+			if s.Kind == vm.SlotConst {
+				v := toXval(s.Const)
+				xs.Value = &v
+			} else {
+				xs.Field = s.Field
+			}
+			xm.Slots = append(xm.Slots, xs)
+		}
+		if err := x.enc.Encode(&xm); err != nil {
+			return err
+		}
+		x.p.Add(1)
+	}
+	return it.Error()
+}
+
+// objects writes every object.
+func (x *exporter) objects() error {
+	it, err := x.snap.NewIter(prefixBounds(prefixObject))
+	if err != nil {
+		return err
+	}
+	defer it.Close()
+	kindOf := func(moid vm.OID) (vm.Kind, error) {
+		k, ok := x.kinds[moid]
+		if !ok {
+			return 0, fmt.Errorf("its map %d is missing", moid)
+		}
+		return k, nil
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		oid := parseKey(it.Key()).oid
+		moid, fields, payload, err := x.d.object(it.Value(), kindOf)
+		if err != nil {
+			return fmt.Errorf("object %d: %w", oid, err)
+		}
+		xo := exportObject{ID: uint64(oid), Map: uint64(moid), Fields: toXvals(fields)}
+		if err := xo.setPayload(payload); err != nil {
+			return fmt.Errorf("object %d: %w", oid, err)
+		}
+		if err := x.enc.Encode(&xo); err != nil {
+			return err
+		}
+		x.p.Add(1)
+	}
+	return it.Error()
+}
+
 func (xo *exportObject) setPayload(payload any) error {
 	switch p := payload.(type) {
 	case nil:
@@ -314,6 +354,9 @@ func (xo *exportObject) setPayload(payload any) error {
 	case *vm.Method:
 		xo.Method = &exportMethod{Selector: p.Sel, File: p.File, Source: p.Source,
 			Text: p.Text, Line: p.At.Line, Col: p.At.Col, Offset: p.At.Offset}
+		if p.Prov != nil {
+			xo.Method.Provenance = uint64(p.Prov.OID())
+		}
 	case []vm.Value:
 		xo.Vector = toXvals(p)
 	case []byte:
@@ -326,37 +369,28 @@ func (xo *exportObject) setPayload(payload any) error {
 	return nil
 }
 
-func exportRootsOf(snap interface {
-	Get([]byte) ([]byte, io.Closer, error)
-}) (*exportRoots, error) {
-	v, closer, err := snap.Get(keyRoots)
+func exportRootsOf(r pebble.Reader) (*exportRoots, error) {
+	ids, err := readRoots(r)
 	if err != nil {
 		return nil, fmt.Errorf("roots: %w", err)
 	}
-	var ids []uint64
-	err = decodeRoots(v, &ids)
-	closer.Close()
-	k := vm.NumKinds
-	if err != nil || len(ids) != 5+2*k+1 {
-		return nil, fmt.Errorf("bad roots record (%v)", err)
-	}
-	r := &exportRoots{Lobby: ids[0], Nil: ids[1], True: ids[2], False: ids[3], Traits: ids[4],
-		KindTraits: kindIDs{}, KindMaps: kindIDs{}, PlainEmpty: ids[5+2*k]}
-	for i := 0; i < k; i++ {
+	x := &exportRoots{Lobby: uint64(ids.Lobby), Nil: uint64(ids.Nil), True: uint64(ids.True), False: uint64(ids.False),
+		Traits: uint64(ids.Traits), KindTraits: kindIDs{}, KindMaps: kindIDs{}, PlainEmpty: uint64(ids.PlainEmpty)}
+	for i := 0; i < vm.NumKinds; i++ {
 		name := vm.Kind(i).String()
-		if id := ids[5+i]; id != 0 {
-			r.KindTraits[name] = id
+		if id := ids.KindTraits[i]; id != 0 {
+			x.KindTraits[name] = uint64(id)
 		}
-		if id := ids[5+k+i]; id != 0 {
-			r.KindMaps[name] = id
+		if id := ids.KindMaps[i]; id != 0 {
+			x.KindMaps[name] = uint64(id)
 		}
 	}
-	return r, nil
+	return x, nil
 }
 
 // exportBlobs writes every blob of the image, chunk by chunk.
-func exportBlobs(snap *pebble.Snapshot, enc *msgpack.Encoder) error {
-	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: []byte{'B'}, UpperBound: []byte{'C'}})
+func exportBlobs(snap pebble.Reader, enc *msgpack.Encoder) error {
+	it, err := snap.NewIter(prefixBounds(prefixBlob))
 	if err != nil {
 		return err
 	}
@@ -378,7 +412,7 @@ func exportBlobs(snap *pebble.Snapshot, enc *msgpack.Encoder) error {
 			return err
 		}
 		for _, c := range rec.Chunks {
-			b, ok, err := snapGet(snap, append([]byte{'c'}, c...))
+			b, ok, err := get(snap, append([]byte{prefixChunk}, c...))
 			if err != nil || !ok {
 				return fmt.Errorf("blob %x: a chunk is missing (%v)", k[1:7], err)
 			}

@@ -2,7 +2,6 @@ package image
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -39,51 +38,17 @@ func (img *Image) GC(dryRun bool, p *Progress) (GCStats, error) {
 	}
 	snap := img.db.NewSnapshot()
 	defer snap.Close()
-	sizes := map[vm.OID]int64{} // every record: its size
-	objects := map[vm.OID]bool{}
-	maps := map[vm.OID]bool{}
-	it, err := snap.NewIter(nil)
+	recs, err := scanHeap(snap)
 	if err != nil {
 		return st, err
 	}
-	for ok := it.First(); ok; ok = it.Next() {
-		k := it.Key()
-		if len(k) != 9 || (k[0] != 'o' && k[0] != 'm') {
-			continue
-		}
-		oid := vm.OID(binary.BigEndian.Uint64(k[1:]))
-		sizes[oid] = int64(len(k) + len(it.Value()))
-		if k[0] == 'o' {
-			objects[oid] = false
-		} else {
-			maps[oid] = false
-		}
-	}
-	if err := it.Close(); err != nil {
-		return st, err
-	}
-	st.Objects, st.Maps = len(objects), len(maps)
-
+	st.Objects, st.Maps = len(recs.objects), len(recs.maps)
 	blobs := map[[32]byte]bool{}
-	if err := img.mark(snap, objects, maps, blobs, p); err != nil {
+	if err := mark(snap, recs, blobs, p); err != nil {
 		return st, fmt.Errorf("gc: %w (the image is damaged: see batos image check; nothing was removed)", err)
 	}
-	var dead [][]byte
-	for oid, live := range objects {
-		if !live {
-			st.DeadObjects++
-			st.DeadBytes += sizes[oid]
-			dead = append(dead, objKey(oid))
-		}
-	}
-	for oid, live := range maps {
-		if !live {
-			st.DeadMaps++
-			st.DeadBytes += sizes[oid]
-			dead = append(dead, mapKey(oid))
-		}
-	}
-	deadBlobs, err := img.deadBlobs(snap, blobs, &st)
+	dead := recs.dead(&st)
+	deadBlobs, err := deadBlobs(snap, blobs, &st)
 	if err != nil {
 		return st, fmt.Errorf("gc: %w (nothing was removed)", err)
 	}
@@ -91,153 +56,151 @@ func (img *Image) GC(dryRun bool, p *Progress) (GCStats, error) {
 	if dryRun || len(dead) == 0 {
 		return st, nil
 	}
+	if err := img.sweep(dead, p); err != nil {
+		return st, err
+	}
+	// reclaim the space now rather than at some later compaction
+	if err := img.db.Compact(context.Background(), []byte{prefixBlob}, []byte{prefixObject + 1}, false); err != nil {
+		return st, fmt.Errorf("gc: records removed, but compacting failed: %w", err)
+	}
+	return st, nil
+}
+
+// heapRecords lists the object and map records of an image: for each
+// OID, whether it is marked live (mark sets it) and the record's size.
+type heapRecords struct {
+	objects, maps map[vm.OID]bool
+	sizes         map[vm.OID]int64
+}
+
+// scanHeap lists the object and map records of r.
+func scanHeap(r pebble.Reader) (*heapRecords, error) {
+	h := &heapRecords{objects: map[vm.OID]bool{}, maps: map[vm.OID]bool{}, sizes: map[vm.OID]int64{}}
+	it, err := r.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixMap}, UpperBound: []byte{prefixObject + 1}})
+	if err != nil {
+		return nil, err
+	}
+	for ok := it.First(); ok; ok = it.Next() {
+		k := parseKey(it.Key())
+		switch k.kind {
+		case recObject:
+			h.objects[k.oid] = false
+		case recMap:
+			h.maps[k.oid] = false
+		default:
+			continue
+		}
+		h.sizes[k.oid] = int64(len(it.Key()) + len(it.Value()))
+	}
+	return h, it.Close()
+}
+
+// dead returns the keys of the unmarked records, counting them in st.
+func (h *heapRecords) dead(st *GCStats) [][]byte {
+	var dead [][]byte
+	for oid, live := range h.objects {
+		if !live {
+			st.DeadObjects++
+			st.DeadBytes += h.sizes[oid]
+			dead = append(dead, objKey(oid))
+		}
+	}
+	for oid, live := range h.maps {
+		if !live {
+			st.DeadMaps++
+			st.DeadBytes += h.sizes[oid]
+			dead = append(dead, mapKey(oid))
+		}
+	}
+	return dead
+}
+
+// sweep deletes the keys in one synced batch and forgets their records.
+func (img *Image) sweep(dead [][]byte, p *Progress) error {
 	p.Start("gc: sweeping", int64(len(dead)), "records")
 	defer p.Done()
 	b := img.db.NewBatch()
 	for _, k := range dead {
 		if err := b.Delete(k, nil); err != nil {
 			b.Close()
-			return st, err
+			return err
 		}
 		p.Add(1)
 	}
 	if err := img.commitBatch(b, pebble.Sync); err != nil {
-		return st, err
+		return err
 	}
 	for _, k := range dead {
-		oid := vm.OID(binary.BigEndian.Uint64(k[1:]))
-		delete(img.objs, oid)
-		delete(img.maps, oid)
+		if pk := parseKey(k); pk.kind == recObject || pk.kind == recMap {
+			delete(img.objs, pk.oid)
+			delete(img.maps, pk.oid)
+		}
 	}
-	// reclaim the space now rather than at some later compaction
-	if err := img.db.Compact(context.Background(), []byte{'B'}, []byte{'p'}, false); err != nil {
-		return st, fmt.Errorf("gc: records removed, but compacting failed: %w", err)
-	}
-	return st, nil
+	return nil
 }
 
-// mark sets objects[oid] and maps[oid] for every record reachable from
-// the roots. A reference to a missing record is an error.
-func (img *Image) mark(snap *pebble.Snapshot, objects, maps map[vm.OID]bool, blobs map[[32]byte]bool, p *Progress) error {
-	p.Start("gc: marking", int64(len(objects)+len(maps)), "records")
+// mark marks in h every record reachable from the roots, and in blobs
+// every blob a live object refers to. A reference to a missing record is
+// an error.
+func mark(snap pebble.Reader, h *heapRecords, blobs map[[32]byte]bool, p *Progress) error {
+	p.Start("gc: marking", int64(len(h.objects)+len(h.maps)), "records")
 	defer p.Done()
-	rb, ok, err := snapGet(snap, keyRoots)
-	if err != nil || !ok {
-		return fmt.Errorf("the roots are missing (%v)", err)
-	}
-	var ids []uint64
-	if err := decodeRoots(rb, &ids); err != nil {
-		return fmt.Errorf("roots: %v", err)
-	}
-	k := vm.NumKinds
-	if len(ids) != 5+2*k+1 {
-		return fmt.Errorf("bad roots record")
+	roots, err := readRoots(snap)
+	if err != nil {
+		return err
 	}
 	var objWork, mapWork []vm.OID
-	markObj := func(oid vm.OID) error {
-		live, ok := objects[oid]
+	markIn := func(set map[vm.OID]bool, work *[]vm.OID, what string, oid vm.OID) error {
+		live, ok := set[oid]
 		if !ok {
-			return fmt.Errorf("missing object %d", oid)
+			return fmt.Errorf("missing %s %d", what, oid)
 		}
 		if !live {
-			objects[oid] = true
-			objWork = append(objWork, oid)
+			set[oid] = true
+			*work = append(*work, oid)
 		}
 		return nil
 	}
-	markMap := func(oid vm.OID) error {
-		live, ok := maps[oid]
-		if !ok {
-			return fmt.Errorf("missing map %d", oid)
-		}
-		if !live {
-			maps[oid] = true
-			mapWork = append(mapWork, oid)
-		}
-		return nil
-	}
-	for i, id := range ids {
-		if id == 0 {
-			continue
-		}
-		var err error
-		if i >= 5+k {
-			err = markMap(vm.OID(id))
-		} else {
-			err = markObj(vm.OID(id))
-		}
-		if err != nil {
+	markObj := func(oid vm.OID) error { return markIn(h.objects, &objWork, "object", oid) }
+	markMap := func(oid vm.OID) error { return markIn(h.maps, &mapWork, "map", oid) }
+	for _, oid := range roots.objects() {
+		if err := markObj(oid); err != nil {
 			return fmt.Errorf("roots refer to a %v", err)
 		}
 	}
-
-	var refs []vm.OID
-	d := newDecoder(func(oid vm.OID) *vm.Object {
-		refs = append(refs, oid)
-		return vm.NewGhost(oid, nil)
-	})
-	kinds := map[vm.OID]vm.Kind{}
-	mapRecord := func(moid vm.OID) (*vm.Map, error) {
-		b, ok, err := snapGet(snap, mapKey(moid))
-		if err != nil || !ok {
-			return nil, fmt.Errorf("map %d: cannot read it (%v)", moid, err)
+	for _, oid := range roots.maps() {
+		if err := markMap(oid); err != nil {
+			return fmt.Errorf("roots refer to a %v", err)
 		}
-		m, err := d.mapRecord(b, moid)
-		if err != nil {
-			return nil, fmt.Errorf("map %d: %v", moid, err)
-		}
-		kinds[moid] = m.Kind()
-		return m, nil
 	}
-	kindOf := func(moid vm.OID) (vm.Kind, error) {
-		if kd, ok := kinds[moid]; ok {
-			return kd, nil
-		}
-		if _, ok := maps[moid]; !ok {
-			return 0, fmt.Errorf("missing map %d", moid)
-		}
-		// a separate decoder: d is in the middle of the object record
-		b, ok, err := snapGet(snap, mapKey(moid))
-		if err != nil || !ok {
-			return 0, fmt.Errorf("map %d: cannot read it (%v)", moid, err)
-		}
-		m, err := newDecoder(func(oid vm.OID) *vm.Object { return vm.NewGhost(oid, nil) }).mapRecord(b, moid)
-		if err != nil {
-			return 0, fmt.Errorf("map %d: %v", moid, err)
-		}
-		kinds[moid] = m.Kind()
-		return m.Kind(), nil
-	}
+	w := newRefWalker(func(k []byte) ([]byte, bool, error) { return get(snap, k) })
 	examined := int64(0)
 	for len(objWork) > 0 || len(mapWork) > 0 {
 		examined++
-		refs = refs[:0]
 		var what string
+		var refs []vm.OID
 		if n := len(mapWork); n > 0 {
 			moid := mapWork[n-1]
 			mapWork = mapWork[:n-1]
-			if _, err := mapRecord(moid); err != nil {
+			what = fmt.Sprintf("map %d", moid)
+			if refs, err = markMapRecord(snap, w, moid); err != nil {
 				return err
 			}
-			what = fmt.Sprintf("map %d", moid)
 		} else {
 			oid := objWork[len(objWork)-1]
 			objWork = objWork[:len(objWork)-1]
-			b, ok, err := snapGet(snap, objKey(oid))
-			if err != nil || !ok {
-				return fmt.Errorf("object %d: cannot read it (%v)", oid, err)
-			}
-			moid, _, payload, err := d.object(b, kindOf)
-			if err != nil {
-				return fmt.Errorf("object %d: %v", oid, err)
-			}
-			if ref, ok := payload.(vm.BlobRef); ok {
-				blobs[ref.Hash] = true
-			}
-			if err := markMap(moid); err != nil {
-				return fmt.Errorf("object %d refers to a %v", oid, err)
-			}
 			what = fmt.Sprintf("object %d", oid)
+			r, err := readObjectRefs(snap, w, oid)
+			if err != nil {
+				return err
+			}
+			if r.blob != nil {
+				blobs[r.blob.Hash] = true
+			}
+			if err := markMap(r.mapOID); err != nil {
+				return fmt.Errorf("%s refers to a %v", what, err)
+			}
+			refs = r.objs
 		}
 		for _, r := range refs {
 			if err := markObj(r); err != nil {
@@ -246,30 +209,43 @@ func (img *Image) mark(snap *pebble.Snapshot, objects, maps map[vm.OID]bool, blo
 		}
 		p.Add(1)
 	}
-	p.Add(int64(len(objects)+len(maps)) - examined) // the rest are garbage
+	p.Add(int64(len(h.objects)+len(h.maps)) - examined) // the rest are garbage
 	return nil
 }
 
-func snapGet(snap *pebble.Snapshot, key []byte) ([]byte, bool, error) {
-	v, closer, err := snap.Get(key)
-	if err == pebble.ErrNotFound {
-		return nil, false, nil
+// markMapRecord reads map moid and returns the objects it refers to.
+func markMapRecord(r pebble.Reader, w *refWalker, moid vm.OID) ([]vm.OID, error) {
+	b, ok, err := get(r, mapKey(moid))
+	if err != nil || !ok {
+		return nil, fmt.Errorf("map %d: cannot read it (%v)", moid, err)
 	}
+	refs, err := w.mapRefs(moid, b)
 	if err != nil {
-		return nil, false, err
+		return nil, fmt.Errorf("map %d: %v", moid, err)
 	}
-	out := append([]byte(nil), v...)
-	closer.Close()
-	return out, true, nil
+	return refs, nil
+}
+
+// readObjectRefs reads object oid and returns its references.
+func readObjectRefs(r pebble.Reader, w *refWalker, oid vm.OID) (objectRefs, error) {
+	b, ok, err := get(r, objKey(oid))
+	if err != nil || !ok {
+		return objectRefs{}, fmt.Errorf("object %d: cannot read it (%v)", oid, err)
+	}
+	refs, err := w.objectRefs(b)
+	if err != nil {
+		return objectRefs{}, fmt.Errorf("object %d: %v", oid, err)
+	}
+	return refs, nil
 }
 
 // deadBlobs returns the keys of blob records no live blob object refers
 // to, and of chunks no live blob lists. A live blob whose record is
 // missing is an error.
-func (img *Image) deadBlobs(snap *pebble.Snapshot, live map[[32]byte]bool, st *GCStats) ([][]byte, error) {
+func deadBlobs(snap pebble.Reader, live map[[32]byte]bool, st *GCStats) ([][]byte, error) {
 	chunks := map[[32]byte]bool{}
 	for h := range live {
-		b, ok, err := snapGet(snap, blobKey(h))
+		b, ok, err := get(snap, blobKey(h))
 		if err != nil || !ok {
 			return nil, fmt.Errorf("blob %x is referenced but missing (%v)", h[:6], err)
 		}
@@ -287,22 +263,18 @@ func (img *Image) deadBlobs(snap *pebble.Snapshot, live map[[32]byte]bool, st *G
 		}
 	}
 	var dead [][]byte
-	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: []byte{'B'}, UpperBound: []byte{'d'}})
+	it, err := snap.NewIter(&pebble.IterOptions{LowerBound: []byte{prefixBlob}, UpperBound: []byte{prefixChunk + 1}})
 	if err != nil {
 		return nil, err
 	}
 	defer it.Close()
 	for ok := it.First(); ok; ok = it.Next() {
 		k := it.Key()
-		if len(k) != 33 || (k[0] != 'B' && k[0] != 'c') {
-			continue
-		}
-		var h [32]byte
-		copy(h[:], k[1:])
+		pk := parseKey(k)
 		switch {
-		case k[0] == 'B' && !live[h]:
+		case pk.kind == recBlob && !live[pk.hash]:
 			st.DeadBlobs++
-		case k[0] == 'c' && !chunks[h]:
+		case pk.kind == recChunk && !chunks[pk.hash]:
 			st.DeadChunks++
 		default:
 			continue

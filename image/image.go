@@ -137,83 +137,63 @@ type fatalError struct {
 func (e *fatalError) Error() string { return e.msg }
 func (e *fatalError) Unwrap() error { return e.cause }
 
-func (img *Image) get(key []byte) ([]byte, bool, error) {
-	v, closer, err := img.db.Get(key)
-	if errors.Is(err, pebble.ErrNotFound) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	out := append([]byte(nil), v...)
-	closer.Close()
-	return out, true, nil
-}
-
-// readMeta reads the format, the OID counter and the roots.
+// readMeta reads the format (upgrading an older image), the OID counter
+// and the roots.
 func (img *Image) readMeta() error {
-	f, ok, err := img.get(keyFormat)
-	if err != nil {
+	version, err := img.formatVersion()
+	if err != nil || version == 0 {
 		return err
 	}
-	if !ok {
-		// a new image: it must be empty
-		it, err := img.db.NewIter(nil)
-		if err != nil {
+	if version < FormatVersion {
+		if err := img.upgrade(version); err != nil {
 			return err
 		}
-		nonEmpty := it.First()
-		it.Close()
-		if nonEmpty {
-			return fmt.Errorf("not a batos image (no format record)")
-		}
-		img.next = 1
-		return nil
 	}
-	v, n := binary.Uvarint(f)
-	if n <= 0 || v != FormatVersion {
-		return fmt.Errorf("unknown image format version %d (this batos reads version %d)", v, FormatVersion)
-	}
-	nb, ok, err := img.get(keyNext)
+	nb, ok, err := get(img.db, keyNext)
 	if err != nil || !ok {
 		return fmt.Errorf("missing OID counter (%v)", err)
 	}
 	next, _ := binary.Uvarint(nb)
 	img.next = vm.OID(next)
-	if cb, ok, _ := img.get(keyCommit); ok {
+	if cb, ok, _ := get(img.db, keyCommit); ok {
 		var c []int64
 		if msgpack.Unmarshal(cb, &c) == nil && len(c) > 0 {
 			img.seq = uint64(c[0])
 		}
 	}
-	rb, ok, err := img.get(keyRoots)
-	if err != nil || !ok {
-		return fmt.Errorf("missing roots (%v)", err)
+	ids, err := readRoots(img.db)
+	if err != nil {
+		return err
 	}
-	var ids []uint64
-	if err := msgpack.Unmarshal(rb, &ids); err != nil || len(ids) != 5+2*vm.NumKinds+1 {
-		return fmt.Errorf("bad roots record (%v)", err)
+	if err := ids.required(); err != nil {
+		return fmt.Errorf("bad roots record: %v", err)
 	}
+	return img.resolveRoots(ids)
+}
+
+// resolveRoots turns the roots record into the VM's roots (ghosts and
+// maps).
+func (img *Image) resolveRoots(ids rootIDs) error {
 	r := &vm.Roots{}
-	obj := func(i int) *vm.Object {
-		if ids[i] == 0 {
+	obj := func(oid vm.OID) *vm.Object {
+		if oid == 0 {
 			return nil
 		}
-		return img.object(vm.OID(ids[i]))
+		return img.object(oid)
 	}
-	r.Lobby, r.Nil, r.True, r.False, r.Traits = obj(0), obj(1), obj(2), obj(3), obj(4)
-	k := vm.NumKinds
-	for i := 0; i < k; i++ {
-		r.KindTraits[i] = obj(5 + i)
-		if id := ids[5+k+i]; id != 0 {
-			m, err := img.mapFor(vm.OID(id))
+	r.Lobby, r.Nil, r.True, r.False, r.Traits = obj(ids.Lobby), obj(ids.Nil), obj(ids.True), obj(ids.False), obj(ids.Traits)
+	for i := 0; i < vm.NumKinds; i++ {
+		r.KindTraits[i] = obj(ids.KindTraits[i])
+		if id := ids.KindMaps[i]; id != 0 {
+			m, err := img.mapFor(id)
 			if err != nil {
 				return err
 			}
 			r.KindMaps[i] = m
 		}
 	}
-	if r.PlainEmpty, err = img.mapFor(vm.OID(ids[5+2*k])); err != nil {
+	var err error
+	if r.PlainEmpty, err = img.mapFor(ids.PlainEmpty); err != nil {
 		return err
 	}
 	img.roots = r
@@ -297,7 +277,7 @@ func (img *Image) mapFor(oid vm.OID) (*vm.Map, error) {
 	if m, ok := img.maps[oid]; ok {
 		return m, nil
 	}
-	b, ok, err := img.get(mapKey(oid))
+	b, ok, err := get(img.db, mapKey(oid))
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +297,7 @@ func (img *Image) Load(o *vm.Object) error {
 	if img.failed != nil {
 		return img.failed
 	}
-	b, ok, err := img.get(objKey(o.OID()))
+	b, ok, err := get(img.db, objKey(o.OID()))
 	if err != nil {
 		return err
 	}
@@ -345,268 +325,6 @@ func (img *Image) Load(o *vm.Object) error {
 		return err
 	}
 	img.loaded = append(img.loaded, o)
-	return nil
-}
-
-// Commit implements vm.Heap: it writes the transaction as one synced batch.
-func (img *Image) Commit(v *vm.VM) error {
-	img.vm = v
-	var work []*vm.Object
-	var newObjs []*vm.Object
-	var newMaps []*vm.Map
-	var ferr error
-	batch := img.db.NewBatch()
-	defer func() {
-		if batch != nil {
-			batch.Close()
-		}
-	}()
-	refObj := func(o *vm.Object) vm.OID {
-		if o.Flags()&flagStored == 0 {
-			o.SetFlags(o.Flags() | flagStored)
-			newObjs = append(newObjs, o)
-			work = append(work, o)
-		}
-		return o.OID()
-	}
-	var refMap func(m *vm.Map) vm.OID
-	refMap = func(m *vm.Map) vm.OID {
-		if m.OID() != 0 {
-			return m.OID()
-		}
-		if err := storableMap(m); err != nil && ferr == nil {
-			ferr = err
-		}
-		m.SetOID(img.NextOID())
-		newMaps = append(newMaps, m)
-		rec, err := img.menc.mapRecord(m)
-		if err != nil && ferr == nil {
-			ferr = err
-		}
-		batch.Set(mapKey(m.OID()), rec, nil)
-		return m.OID()
-	}
-	img.enc.refObj, img.enc.refMap = refObj, refMap
-	img.menc.refObj, img.menc.refMap = refObj, refMap
-
-	if !img.hasRoot {
-		r := v.Roots()
-		for _, o := range []*vm.Object{r.Lobby, r.Nil, r.True, r.False, r.Traits} {
-			refObj(o)
-		}
-		for i := range r.KindTraits {
-			if r.KindTraits[i] != nil {
-				refObj(r.KindTraits[i])
-			}
-			if r.KindMaps[i] != nil {
-				refMap(r.KindMaps[i])
-			}
-		}
-		refMap(r.PlainEmpty)
-	}
-	for _, o := range img.undo.Objects() {
-		if o.Flags()&flagStored != 0 {
-			work = append(work, o)
-		}
-	}
-	if len(work) == 0 && len(newMaps) == 0 {
-		img.undo.Clear()
-		return nil
-	}
-	if img.failed != nil {
-		ferr = img.failed
-	} else if img.readOnly != nil {
-		ferr = img.readOnly
-	}
-	written := 0
-	for len(work) > 0 && ferr == nil {
-		o := work[len(work)-1]
-		work = work[:len(work)-1]
-		if o.IsGhost() {
-			continue // never loaded, so unchanged
-		}
-		if err := storable(v, o); err != nil {
-			ferr = err
-			break
-		}
-		rec, err := img.enc.object(o)
-		if err != nil {
-			ferr = fmt.Errorf("object %d: %w", o.OID(), err)
-			break
-		}
-		var key [9]byte
-		key[0] = 'o'
-		binary.BigEndian.PutUint64(key[1:], uint64(o.OID()))
-		batch.Set(key[:], rec, nil) // Set copies key and record
-		written++
-	}
-	if ferr == nil {
-		ferr = img.writeMeta(batch, v, written)
-	}
-	if ferr == nil {
-		img.checkBatch(batch) // invariants.go; a no-op without -tags invariants
-		sync := pebble.Sync
-		if img.opts.NoSync {
-			sync = pebble.NoSync
-		}
-		b := batch
-		batch = nil
-		ferr = img.commitBatch(b, sync)
-	}
-	if ferr != nil {
-		for _, o := range newObjs {
-			o.SetFlags(o.Flags() &^ flagStored)
-		}
-		for _, m := range newMaps {
-			m.SetOID(0)
-		}
-		return ferr
-	}
-	img.seq++
-	img.hasRoot = true
-	for _, o := range newObjs {
-		img.objs[o.OID()] = weak.Make(o)
-		img.loaded = append(img.loaded, o)
-	}
-	for _, m := range newMaps {
-		img.maps[m.OID()] = m
-	}
-	img.undo.Clear()
-	img.evict(v)
-	return nil
-}
-
-// commitBatch commits b and closes it. Pebble reports a failed log write
-// or sync through Logger.Fatalf (quietLogger panics) after applying the
-// batch to its memtable, where reads in this process would see it, and
-// its commit pipeline is unusable afterwards; so the first failure is
-// returned as the commit's error and the image then refuses writes and
-// loads until it is reopened (faults_test.go). The commit runs on its own
-// goroutine so that one stalled on a full disk can be abandoned (disk.go).
-func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) error {
-	if img.failed != nil || img.readOnly != nil {
-		b.Close()
-		if img.failed != nil {
-			return img.failed
-		}
-		return img.readOnly
-	}
-	c := &commitWait{done: make(chan error, 1)}
-	go func() {
-		err := commitBatch(b, opts)
-		b.Close()
-		c.done <- err
-	}()
-	var err error
-	for waiting := true; waiting; {
-		select {
-		case err = <-c.done:
-			waiting = false
-		case <-img.watch.wake:
-			if img.watch.stuck() {
-				img.watch.poisoned.Store(true)
-				img.abandoned = c
-				err = diskFullError(img.opts.Dir, "the transaction was not committed", img.watch.full())
-				waiting = false
-			}
-		}
-	}
-	if err != nil {
-		if isNoSpace(err) {
-			if _, ok := err.(*diskError); !ok {
-				err = diskFullError(img.opts.Dir, "the transaction was not committed", err)
-			}
-		}
-		img.failed = fmt.Errorf("the image cannot be used after a failed commit (%w): reopen it", err)
-	}
-	return err
-}
-
-// commitBatch commits b, turning Pebble's fatal commit error (a panic from
-// quietLogger.Fatalf) into an error.
-func commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if e, ok := r.(error); ok {
-				err = e
-			} else {
-				err = fmt.Errorf("%v", r)
-			}
-		}
-	}()
-	return b.Commit(opts)
-}
-
-func (img *Image) writeMeta(b *pebble.Batch, v *vm.VM, written int) error {
-	if !img.hasRoot {
-		r := v.Roots()
-		ids := []uint64{uint64(r.Lobby.OID()), uint64(r.Nil.OID()), uint64(r.True.OID()), uint64(r.False.OID()), uint64(r.Traits.OID())}
-		for _, t := range r.KindTraits {
-			var id uint64
-			if t != nil {
-				id = uint64(t.OID())
-			}
-			ids = append(ids, id)
-		}
-		for _, m := range r.KindMaps {
-			var id uint64
-			if m != nil {
-				id = uint64(m.OID())
-			}
-			ids = append(ids, id)
-		}
-		ids = append(ids, uint64(r.PlainEmpty.OID()))
-		rb, err := msgpack.Marshal(ids)
-		if err != nil {
-			return err
-		}
-		b.Set(keyRoots, rb, nil)
-		b.Set(keyFormat, binary.AppendUvarint(nil, FormatVersion), nil)
-	}
-	b.Set(keyNext, binary.AppendUvarint(nil, uint64(img.next)), nil)
-	cb, err := msgpack.Marshal([]int64{int64(img.seq + 1), time.Now().UnixNano(), int64(written)})
-	if err != nil {
-		return err
-	}
-	b.Set(keyCommit, cb, nil)
-	return nil
-}
-
-// storable checks that o holds nothing that cannot be stored, naming the
-// slot that does.
-func storable(v *vm.VM, o *vm.Object) error {
-	for i, f := range o.Fields() {
-		if why := vm.Persistable(f); why != "" {
-			name := fmt.Sprint("field ", i)
-			for _, s := range o.Map().Slots() {
-				if s.Kind == vm.SlotData && s.Field == i {
-					name = s.Name
-				}
-			}
-			return fmt.Errorf("cannot store slot '%s' of %s: it holds %s", name, v.Describe(vm.Ref(o)), why)
-		}
-	}
-	if vs, ok := o.Payload().([]vm.Value); ok {
-		for i, e := range vs {
-			if why := vm.Persistable(e); why != "" {
-				return fmt.Errorf("cannot store element %d of %s: it holds %s", i, v.Describe(vm.Ref(o)), why)
-			}
-		}
-	}
-	return nil
-}
-
-// storableMap checks a map's constants when the map is first stored (maps
-// never change afterwards).
-func storableMap(m *vm.Map) error {
-	for _, s := range m.Slots() {
-		if s.Kind != vm.SlotConst {
-			continue
-		}
-		if why := vm.Persistable(s.Const); why != "" {
-			return fmt.Errorf("cannot store constant slot '%s': it holds %s", s.Name, why)
-		}
-	}
 	return nil
 }
 
@@ -678,14 +396,14 @@ func (img *Image) Stats() (Stats, error) {
 	for ok := it.First(); ok; ok = it.Next() {
 		k := it.Key()
 		s.Bytes += int64(len(k) + len(it.Value()))
-		switch k[0] {
-		case 'o':
+		switch parseKey(k).kind {
+		case recObject:
 			s.Objects++
-		case 'm':
+		case recMap:
 			s.Maps++
 		}
 	}
-	if cb, ok, _ := img.get(keyCommit); ok {
+	if cb, ok, _ := get(img.db, keyCommit); ok {
 		var c []int64
 		if msgpack.Unmarshal(cb, &c) == nil && len(c) > 1 {
 			s.Last = time.Unix(0, c[1])

@@ -131,7 +131,7 @@ func TestFormatVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	img2.DB().Set([]byte("\x00format"), []byte{99}, nil)
+	img2.DB().Set([]byte("~format"), []byte{99}, nil)
 	img2.Close()
 	if _, err := image.Open(image.Options{Dir: dir}); err == nil || !strings.Contains(err.Error(), "unknown image format version 99") {
 		t.Errorf("err = %v", err)

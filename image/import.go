@@ -132,11 +132,6 @@ func Import(r io.Reader, dir string, opts ImportOptions) (ExportHeader, error) {
 	return h, syncDir(parent)
 }
 
-type mapInfo struct {
-	kind    vm.Kind
-	nfields int
-}
-
 type importer struct {
 	img      *Image
 	db       *pebble.DB
@@ -268,7 +263,7 @@ func (im *importer) run() error {
 	if end.End != exportEnd || end.Records != im.h.Maps+im.h.Objects {
 		return fmt.Errorf("bad end marker: the export is damaged")
 	}
-	rb, err := msgpack.Marshal(ids)
+	rb, err := ids.encode()
 	if err != nil {
 		return err
 	}
@@ -397,6 +392,9 @@ func (im *importer) object() error {
 		if m.Sel != xo.Method.Selector {
 			return fmt.Errorf("%s: method source defines %q, the export says %q", what, m.Sel, xo.Method.Selector)
 		}
+		if xm.Provenance != 0 {
+			m.Prov = im.value(xval{ref: xm.Provenance}).Obj()
+		}
 		payload = m
 	}
 	rec, err := im.enc.objectParts(vm.OID(xo.Map), fields, payload)
@@ -407,35 +405,32 @@ func (im *importer) object() error {
 }
 
 // roots checks the roots and lays them out as the roots record.
-func (im *importer) roots(xr *exportRoots) ([]uint64, error) {
-	k := vm.NumKinds
-	ids := make([]uint64, 5+2*k+1)
-	copy(ids, []uint64{xr.Lobby, xr.Nil, xr.True, xr.False, xr.Traits})
-	for name, id := range xr.KindTraits {
-		kd, ok := kindNamed(name)
-		if !ok {
-			return nil, fmt.Errorf("roots: unknown kind %q", name)
+func (im *importer) roots(xr *exportRoots) (rootIDs, error) {
+	ids := rootIDs{Lobby: vm.OID(xr.Lobby), Nil: vm.OID(xr.Nil), True: vm.OID(xr.True), False: vm.OID(xr.False),
+		Traits: vm.OID(xr.Traits), PlainEmpty: vm.OID(xr.PlainEmpty)}
+	for _, set := range []struct {
+		names kindIDs
+		into  *[vm.NumKinds]vm.OID
+	}{{xr.KindTraits, &ids.KindTraits}, {xr.KindMaps, &ids.KindMaps}} {
+		for name, id := range set.names {
+			kd, ok := kindNamed(name)
+			if !ok {
+				return ids, fmt.Errorf("roots: unknown kind %q", name)
+			}
+			set.into[kd] = vm.OID(id)
 		}
-		ids[5+int(kd)] = id
 	}
-	for name, id := range xr.KindMaps {
-		kd, ok := kindNamed(name)
-		if !ok {
-			return nil, fmt.Errorf("roots: unknown kind %q", name)
+	if err := ids.required(); err != nil {
+		return ids, fmt.Errorf("roots: %v", err)
+	}
+	for _, id := range ids.maps() {
+		if !im.hasMap(uint64(id)) {
+			return ids, fmt.Errorf("roots: map %d is not defined", id)
 		}
-		ids[5+k+int(kd)] = id
 	}
-	ids[5+2*k] = xr.PlainEmpty
-	for i, id := range ids {
-		isMap := i >= 5+k
-		switch {
-		case id == 0 && (i < 5 || i == 5+2*k):
-			return nil, fmt.Errorf("roots: a required root is missing")
-		case id == 0:
-		case isMap && !im.hasMap(id):
-			return nil, fmt.Errorf("roots: map %d is not defined", id)
-		case !isMap && !im.objects[id]:
-			return nil, fmt.Errorf("roots: object %d is not defined", id)
+	for _, id := range ids.objects() {
+		if !im.objects[uint64(id)] {
+			return ids, fmt.Errorf("roots: object %d is not defined", id)
 		}
 	}
 	return ids, nil

@@ -39,157 +39,152 @@ func (img *Image) checkBatch(b *pebble.Batch) {
 //     record written in the batch or already in the image;
 //   - every written object has as many fields as its map says.
 func (img *Image) batchProblems(b *pebble.Batch) []string {
-	var problems []string
-	add := func(format string, args ...any) {
-		if len(problems) < 20 {
-			problems = append(problems, fmt.Sprintf(format, args...))
-		}
+	c := &checker{}
+	bc, err := readBatch(b)
+	if err != nil {
+		c.add("%v", err)
+		return c.problems
 	}
-	objs := map[vm.OID][]byte{}
-	maps := map[vm.OID][]byte{}
-	var next uint64
-	var roots []byte
+	for _, p := range bc.problems {
+		c.add("%s", p)
+	}
+	if bc.next == 0 {
+		c.add("the batch does not write the OID counter")
+	}
+	// records are looked up in the batch, then in the image
+	lookup := func(k []byte) ([]byte, bool, error) {
+		pk := parseKey(k)
+		if rec, ok := bc.records(pk.kind)[pk.oid]; ok {
+			return rec, true, nil
+		}
+		return get(img.db, k)
+	}
+	exists := func(oid vm.OID) bool {
+		_, ok, err := lookup(objKey(oid))
+		if err != nil {
+			c.add("reading object %d: %v", oid, err)
+		}
+		return ok
+	}
+	w := newRefWalker(lookup)
+	bc.checkRecords(c, w, exists)
+	if bc.roots != nil {
+		checkBatchRoots(c, w, bc.roots, exists)
+	}
+	if len(c.problems) > 20 {
+		c.problems = c.problems[:20]
+	}
+	return c.problems
+}
+
+// batchContents is what a commit's batch writes.
+type batchContents struct {
+	objs, maps map[vm.OID][]byte
+	next       uint64
+	roots      []byte
+	problems   []string
+}
+
+func (bc *batchContents) records(k recKind) map[vm.OID][]byte {
+	if k == recMap {
+		return bc.maps
+	}
+	if k == recObject {
+		return bc.objs
+	}
+	return nil
+}
+
+// readBatch sorts a batch's writes by key kind.
+func readBatch(b *pebble.Batch) (*batchContents, error) {
+	bc := &batchContents{objs: map[vm.OID][]byte{}, maps: map[vm.OID][]byte{}}
 	r := b.Reader()
 	for {
 		kind, k, v, ok, err := r.Next()
 		if err != nil {
-			add("unreadable batch: %v", err)
-			return problems
+			return nil, fmt.Errorf("unreadable batch: %v", err)
 		}
 		if !ok {
-			break
+			return bc, nil
 		}
 		if kind != pebble.InternalKeyKindSet {
-			add("key %q: a %v, not a set", k, kind)
+			bc.problems = append(bc.problems, fmt.Sprintf("key %q: a %v, not a set", k, kind))
 			continue
 		}
+		pk := parseKey(k)
 		switch {
-		case len(k) == 9 && k[0] == 'o':
-			objs[vm.OID(binary.BigEndian.Uint64(k[1:]))] = v
-		case len(k) == 9 && k[0] == 'm':
-			maps[vm.OID(binary.BigEndian.Uint64(k[1:]))] = v
+		case pk.kind == recObject:
+			bc.objs[pk.oid] = v
+		case pk.kind == recMap:
+			bc.maps[pk.oid] = v
 		case bytes.Equal(k, keyNext):
 			n, w := binary.Uvarint(v)
 			if w <= 0 {
-				add("bad OID counter %x", v)
+				bc.problems = append(bc.problems, fmt.Sprintf("bad OID counter %x", v))
 			}
-			next = n
+			bc.next = n
 		case bytes.Equal(k, keyRoots):
-			roots = v
+			bc.roots = v
 		case bytes.Equal(k, keyFormat), bytes.Equal(k, keyCommit):
 		default:
-			add("unexpected key %q", k)
+			bc.problems = append(bc.problems, fmt.Sprintf("unexpected key %q", k))
 		}
 	}
-	if next == 0 {
-		add("the batch does not write the OID counter")
-	}
+}
 
-	// what the image holds already, looked up once
-	stored := map[vm.OID]bool{}
-	objExists := func(oid vm.OID) bool {
-		if _, ok := objs[oid]; ok {
-			return true
+// checkRecords checks the records a batch writes: below the counter,
+// decodable, with as many fields as their maps, referring to records
+// that exist.
+func (bc *batchContents) checkRecords(c *checker, w *refWalker, exists func(vm.OID) bool) {
+	for moid, rec := range bc.maps {
+		if uint64(moid) >= bc.next {
+			c.add("map %d is not below the OID counter %d", moid, bc.next)
 		}
-		ok, seen := stored[oid]
-		if !seen {
-			var err error
-			if _, ok, err = img.get(objKey(oid)); err != nil {
-				add("reading object %d: %v", oid, err)
-			}
-			stored[oid] = ok
-		}
-		return ok
-	}
-	type mapInfo struct {
-		kind    vm.Kind
-		nfields int
-	}
-	infos := map[vm.OID]mapInfo{}
-	var refs []vm.OID
-	collect := func(oid vm.OID) *vm.Object {
-		refs = append(refs, oid)
-		return vm.NewGhost(oid, nil)
-	}
-	mapOf := func(moid vm.OID) (mapInfo, error) {
-		if mi, ok := infos[moid]; ok {
-			return mi, nil
-		}
-		rec, ok := maps[moid]
-		if !ok {
-			var err error
-			if rec, ok, err = img.get(mapKey(moid)); err != nil {
-				return mapInfo{}, err
-			}
-			if !ok {
-				return mapInfo{}, fmt.Errorf("its map %d is neither in the batch nor in the image", moid)
-			}
-		}
-		m, err := newDecoder(func(oid vm.OID) *vm.Object { return vm.NewGhost(oid, nil) }).mapRecord(rec, moid)
+		refs, err := w.mapRefs(moid, rec)
 		if err != nil {
-			return mapInfo{}, fmt.Errorf("its map %d: %w", moid, err)
-		}
-		mi := mapInfo{m.Kind(), m.NumFields()}
-		infos[moid] = mi
-		return mi, nil
-	}
-	d := newDecoder(collect)
-	for moid, rec := range maps {
-		if uint64(moid) >= next {
-			add("map %d is not below the OID counter %d", moid, next)
-		}
-		refs = refs[:0]
-		if _, err := d.mapRecord(rec, moid); err != nil {
-			add("map %d: %v", moid, err)
+			c.add("map %d: %v", moid, err)
 			continue
 		}
 		for _, r := range refs {
-			if !objExists(r) {
-				add("map %d refers to object %d, which is neither in the batch nor in the image", moid, r)
+			if !exists(r) {
+				c.add("map %d refers to object %d, which is neither in the batch nor in the image", moid, r)
 			}
 		}
 	}
-	for oid, rec := range objs {
-		if uint64(oid) >= next {
-			add("object %d is not below the OID counter %d", oid, next)
+	for oid, rec := range bc.objs {
+		if uint64(oid) >= bc.next {
+			c.add("object %d is not below the OID counter %d", oid, bc.next)
 		}
-		refs = refs[:0]
-		var mi mapInfo
-		moid, fields, _, err := d.object(rec, func(moid vm.OID) (vm.Kind, error) {
-			var err error
-			mi, err = mapOf(moid)
-			return mi.kind, err
-		})
+		refs, err := w.objectRefs(rec)
 		if err != nil {
-			add("object %d: %v", oid, err)
+			c.add("object %d: %v", oid, err)
 			continue
 		}
-		if len(fields) != mi.nfields {
-			add("object %d has %d fields but its map %d has %d", oid, len(fields), moid, mi.nfields)
+		if refs.fields != refs.want {
+			c.add("object %d has %d fields but its map %d has %d", oid, refs.fields, refs.mapOID, refs.want)
 		}
-		for _, r := range refs {
-			if !objExists(r) {
-				add("object %d refers to object %d, which is neither in the batch nor in the image", oid, r)
+		for _, r := range refs.objs {
+			if !exists(r) {
+				c.add("object %d refers to object %d, which is neither in the batch nor in the image", oid, r)
 			}
 		}
 	}
-	if roots != nil {
-		var ids []uint64
-		if err := decodeRoots(roots, &ids); err != nil {
-			add("roots: %v", err)
-		}
-		k := vm.NumKinds
-		for i, id := range ids {
-			switch {
-			case id == 0:
-			case i >= 5+k:
-				if _, err := mapOf(vm.OID(id)); err != nil {
-					add("root map %d: %v", id, err)
-				}
-			case !objExists(vm.OID(id)):
-				add("root object %d is neither in the batch nor in the image", id)
-			}
+}
+
+// checkBatchRoots checks a roots record a batch writes.
+func checkBatchRoots(c *checker, w *refWalker, rec []byte, exists func(vm.OID) bool) {
+	roots, err := decodeRoots(rec)
+	if err != nil {
+		c.add("roots: %v", err)
+	}
+	for _, id := range roots.maps() {
+		if _, err := w.mapInfo(id); err != nil {
+			c.add("root map %d: %v", id, err)
 		}
 	}
-	return problems
+	for _, id := range roots.objects() {
+		if !exists(id) {
+			c.add("root object %d is neither in the batch nor in the image", id)
+		}
+	}
 }

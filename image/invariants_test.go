@@ -61,7 +61,7 @@ func TestBatchInvariants(t *testing.T) {
 		{"dangling reference", fresh, rec(moid, ref(missing)), img.next, "refers to object"},
 		{"too few fields", fresh, rec(moid), img.next, "has 0 fields but its map"},
 		{"too many fields", fresh, rec(moid, 1, 2), img.next, "has 2 fields but its map"},
-		{"missing map", fresh, rec(uint64(missing), 1), img.next, "neither in the batch nor in the image"},
+		{"missing map", fresh, rec(uint64(missing), 1), img.next, "missing map"},
 		{"beyond the counter", fresh, rec(moid, 1), fresh, "not below the OID counter"},
 		{"no counter", fresh, rec(moid, 1), 0, "does not write the OID counter"},
 		{"undecodable", fresh, []byte{0x93, 0xc1}, img.next, "invalid code"},

@@ -174,9 +174,9 @@ func openSnapshot(file string) (*snapshotReader, error) {
 		f.Close()
 		return nil, fmt.Errorf("snapshot %s has format version %d; this batos reads version %d", file, r.m.Version, SnapshotVersion)
 	}
-	if r.m.ImageFormat != FormatVersion {
+	if r.m.ImageFormat < 1 || r.m.ImageFormat > FormatVersion {
 		f.Close()
-		return nil, fmt.Errorf("snapshot %s holds an image of format %d; this batos reads format %d (use export/import to move worlds between versions)", file, r.m.ImageFormat, FormatVersion)
+		return nil, fmt.Errorf("snapshot %s holds an image of format %d; this batos reads formats 1 to %d (use export/import to move worlds between versions)", file, r.m.ImageFormat, FormatVersion)
 	}
 	return r, nil
 }

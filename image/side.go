@@ -17,11 +17,9 @@ import (
 // gc and Check leave the side table alone; export does not carry it (it
 // is a cache).
 
-const sidePrefix = 'k'
-
 func sideKey(table, key string) []byte {
 	b := make([]byte, 0, 2+len(table)+len(key))
-	b = append(b, sidePrefix)
+	b = append(b, prefixSide)
 	b = append(b, table...)
 	b = append(b, 0)
 	return append(b, key...)
@@ -32,15 +30,7 @@ func (img *Image) SideGet(table, key string) ([]byte, bool, error) {
 	if img.failed != nil {
 		return nil, false, img.failed
 	}
-	v, closer, err := img.db.Get(sideKey(table, key))
-	if err == pebble.ErrNotFound {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	defer closer.Close()
-	return append([]byte(nil), v...), true, nil
+	return get(img.db, sideKey(table, key))
 }
 
 // SidePut stores value under table and key, durably, in a commit of its

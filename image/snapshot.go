@@ -85,7 +85,7 @@ func (img *Image) Snapshot(w io.Writer, opts SnapshotOptions) (Manifest, error) 
 	}
 	m := Manifest{Magic: snapshotMagic, Version: SnapshotVersion, ImageFormat: FormatVersion,
 		Created: time.Now().UTC().Truncate(time.Second), Batos: opts.Batos}
-	if m.Objects, m.Maps, err = countRecords(ckpt, opts.Progress); err != nil {
+	if m.Objects, m.Maps, err = countCheckpoint(ckpt, opts.Progress); err != nil {
 		return Manifest{}, fmt.Errorf("checkpoint: %w", err)
 	}
 	entries, err := os.ReadDir(ckpt)
@@ -141,9 +141,9 @@ func (img *Image) Snapshot(w io.Writer, opts SnapshotOptions) (Manifest, error) 
 	return m, tw.Close()
 }
 
-// countRecords counts the object and map records of the image in dir,
+// countCheckpoint counts the object and map records of the image in dir,
 // opened read-only.
-func countRecords(dir string, p *Progress) (objects, maps int, err error) {
+func countCheckpoint(dir string, p *Progress) (objects, maps int, err error) {
 	db, err := pebble.Open(dir, &pebble.Options{ReadOnly: true, Logger: quietLogger{}})
 	if err != nil {
 		return 0, 0, err
@@ -157,10 +157,10 @@ func countRecords(dir string, p *Progress) (objects, maps int, err error) {
 	p.Start("snapshot: counting", 0, "records")
 	defer p.Done()
 	for ok := it.First(); ok; ok = it.Next() {
-		switch it.Key()[0] {
-		case 'o':
+		switch parseKey(it.Key()).kind {
+		case recObject:
 			objects++
-		case 'm':
+		case recMap:
 			maps++
 		}
 		p.Add(1)

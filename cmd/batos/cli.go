@@ -48,6 +48,8 @@ const usage = `usage:
   batos image gc [--dry-run]       remove the objects nothing can reach
   batos image export FILE          dump the world portably (versioned msgpack)
   batos image import FILE          build a new (empty) image from an export
+  batos image upgrade              bring the image's library up to this batos's
+                                   (opening an older image does it too, and says so)
 ` + modelUsage + genUsage + `  batos version                    print the version
   batos help                       print this help
 
@@ -78,6 +80,9 @@ type cli struct {
 	atomic   bool
 	cache    int
 	gen      genSettings // the generative kernel (gen.go)
+	// the library upgrade of an older image, done when it is opened
+	upgraded     stdlib.UpgradeReport
+	upgradeQuiet bool
 }
 
 // usageError is an error in the command line: it is reported with a hint
@@ -256,6 +261,10 @@ func (c *cli) boot(scriptArgs []string) (*vm.Thread, func(), error) {
 		}
 		closer = func() { img.Close() }
 		c.img = img
+		if err := c.upgradeLibrary(t); err != nil {
+			closer()
+			return nil, nil, fmt.Errorf("cannot start: %w", err)
+		}
 	}
 	t.SetMaxSteps(c.maxSteps)
 	c.setupKernel(t)
@@ -266,9 +275,15 @@ func (c *cli) boot(scriptArgs []string) (*vm.Thread, func(), error) {
 	}
 	if _, err := t.Call(func() vm.Value {
 		// an assignable slot, so later runs assign it in place instead of
-		// giving the lobby a new map each time
+		// giving the lobby a new map each time; assigned only when it
+		// changes, so a start with the same arguments (the REPL, -e)
+		// writes nothing to the image (docs/architecture.md)
+		s, ok := v.MapOf(vm.Ref(v.Lobby)).Lookup("arguments")
+		if ok && s.Kind == vm.SlotData && sameArguments(v.Lobby.Fields()[s.Field], scriptArgs) {
+			return vm.Value{}
+		}
 		args := v.NewVector(elems)
-		if s, ok := v.MapOf(vm.Ref(v.Lobby)).Lookup("arguments"); ok && s.Kind == vm.SlotData {
+		if ok && s.Kind == vm.SlotData {
 			v.SetField(v.Lobby, s.Field, args)
 		} else {
 			v.SetSlot(v.Lobby, vm.Slot{Name: "arguments", Kind: vm.SlotData, Const: args})
@@ -283,6 +298,27 @@ func (c *cli) boot(scriptArgs []string) (*vm.Thread, func(), error) {
 		return nil, nil, err
 	}
 	return t, closer, nil
+}
+
+// sameArguments reports whether the stored arguments vector holds exactly
+// the strings args.
+func sameArguments(stored vm.Value, args []string) bool {
+	if stored.IsInt() {
+		return false
+	}
+	elems, ok := stored.Obj().Payload().([]vm.Value)
+	if !ok || len(elems) != len(args) {
+		return false
+	}
+	for i, e := range elems {
+		if e.IsInt() {
+			return false
+		}
+		if s, ok := e.Obj().Payload().(string); !ok || s != args[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // repl runs the interactive loop on the standard streams.
@@ -448,7 +484,11 @@ func (c *cli) runtimeError(err error, src string) {
 	}
 	switch e.Kind {
 	case vm.ErrBudget:
-		fmt.Fprintln(c.stderr, "batos: the step budget is set with --max-steps (0: no limit)")
+		if strings.Contains(e.Msg, "allocation budget") {
+			fmt.Fprintln(c.stderr, "batos: the allocation budget is set with --max-alloc (0: no limit)")
+		} else {
+			fmt.Fprintln(c.stderr, "batos: the step budget is set with --max-steps (0: no limit)")
+		}
 	case vm.ErrDepth:
 		fmt.Fprintln(c.stderr, "batos: the depth limit is set with --max-depth")
 	}

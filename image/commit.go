@@ -1,0 +1,307 @@
+package image
+
+import (
+	"encoding/binary"
+	"fmt"
+	"time"
+	"weak"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/vmihailenco/msgpack/v5"
+
+	"batos/vm"
+)
+
+// Commit implements vm.Heap: it writes the transaction as one synced
+// batch. A transaction that changed no stored object writes nothing.
+func (img *Image) Commit(v *vm.VM) error {
+	img.vm = v
+	t := img.newTxn(v)
+	defer t.close()
+	if !img.hasRoot {
+		t.roots()
+	}
+	for _, o := range img.undo.Objects() {
+		if o.Flags()&flagStored != 0 {
+			t.work = append(t.work, o)
+		}
+	}
+	if len(t.work) == 0 && len(t.newMaps) == 0 {
+		img.undo.Clear()
+		return nil
+	}
+	if img.failed != nil {
+		t.fail(img.failed)
+	} else if img.readOnly != nil {
+		t.fail(img.readOnly)
+	}
+	t.encode()
+	if t.err == nil {
+		t.fail(img.writeMeta(t.batch, v, t.written))
+	}
+	if t.err == nil {
+		img.checkBatch(t.batch) // invariants.go; a no-op without -tags invariants
+		sync := pebble.Sync
+		if img.opts.NoSync {
+			sync = pebble.NoSync
+		}
+		b := t.batch
+		t.batch = nil
+		t.fail(img.commitBatch(b, sync))
+	}
+	if t.err != nil {
+		t.rollback()
+		return t.err
+	}
+	t.publish()
+	img.undo.Clear()
+	img.evict(v)
+	return nil
+}
+
+// txn is a commit in the making: the batch, the objects left to encode,
+// and the objects and maps it stores for the first time.
+type txn struct {
+	img     *Image
+	v       *vm.VM
+	batch   *pebble.Batch
+	work    []*vm.Object
+	newObjs []*vm.Object
+	newMaps []*vm.Map
+	written int
+	err     error // the first error
+}
+
+// newTxn starts a commit: the encoders report every reference to it, so
+// that objects and maps reachable for the first time are stored too
+// (persistence by reachability).
+func (img *Image) newTxn(v *vm.VM) *txn {
+	t := &txn{img: img, v: v, batch: img.db.NewBatch()}
+	img.enc.refObj, img.enc.refMap = t.refObj, t.refMap
+	img.menc.refObj, img.menc.refMap = t.refObj, t.refMap
+	return t
+}
+
+func (t *txn) fail(err error) {
+	if t.err == nil {
+		t.err = err
+	}
+}
+
+func (t *txn) close() {
+	if t.batch != nil {
+		t.batch.Close()
+	}
+}
+
+// refObj schedules an object stored for the first time.
+func (t *txn) refObj(o *vm.Object) vm.OID {
+	if o.Flags()&flagStored == 0 {
+		o.SetFlags(o.Flags() | flagStored)
+		t.newObjs = append(t.newObjs, o)
+		t.work = append(t.work, o)
+	}
+	return o.OID()
+}
+
+// refMap writes a map stored for the first time (maps never change).
+func (t *txn) refMap(m *vm.Map) vm.OID {
+	if m.OID() != 0 {
+		return m.OID()
+	}
+	t.fail(storableMap(m))
+	m.SetOID(t.img.NextOID())
+	t.newMaps = append(t.newMaps, m)
+	rec, err := t.img.menc.mapRecord(m)
+	t.fail(err)
+	t.batch.Set(mapKey(m.OID()), rec, nil)
+	return m.OID()
+}
+
+// roots stores the roots of a new world.
+func (t *txn) roots() {
+	r := t.v.Roots()
+	for _, o := range []*vm.Object{r.Lobby, r.Nil, r.True, r.False, r.Traits} {
+		t.refObj(o)
+	}
+	for i := range r.KindTraits {
+		if r.KindTraits[i] != nil {
+			t.refObj(r.KindTraits[i])
+		}
+		if r.KindMaps[i] != nil {
+			t.refMap(r.KindMaps[i])
+		}
+	}
+	t.refMap(r.PlainEmpty)
+}
+
+// encode writes the record of every object left in the work list (which
+// grows as encoding finds objects stored for the first time).
+func (t *txn) encode() {
+	var key [9]byte
+	key[0] = prefixObject
+	for len(t.work) > 0 && t.err == nil {
+		o := t.work[len(t.work)-1]
+		t.work = t.work[:len(t.work)-1]
+		if o.IsGhost() {
+			continue // never loaded, so unchanged
+		}
+		if err := storable(t.v, o); err != nil {
+			t.fail(err)
+			return
+		}
+		rec, err := t.img.enc.object(o)
+		if err != nil {
+			t.fail(fmt.Errorf("object %d: %w", o.OID(), err))
+			return
+		}
+		binary.BigEndian.PutUint64(key[1:], uint64(o.OID()))
+		t.batch.Set(key[:], rec, nil) // Set copies key and record
+		t.written++
+	}
+}
+
+// rollback forgets the identities the failed commit gave out.
+func (t *txn) rollback() {
+	for _, o := range t.newObjs {
+		o.SetFlags(o.Flags() &^ flagStored)
+	}
+	for _, m := range t.newMaps {
+		m.SetOID(0)
+	}
+}
+
+// publish records what the commit stored.
+func (t *txn) publish() {
+	img := t.img
+	img.seq++
+	img.hasRoot = true
+	for _, o := range t.newObjs {
+		img.objs[o.OID()] = weak.Make(o)
+		img.loaded = append(img.loaded, o)
+	}
+	for _, m := range t.newMaps {
+		img.maps[m.OID()] = m
+	}
+}
+
+// commitBatch commits b and closes it. Pebble reports a failed log write
+// or sync through Logger.Fatalf (quietLogger panics) after applying the
+// batch to its memtable, where reads in this process would see it, and
+// its commit pipeline is unusable afterwards; so the first failure is
+// returned as the commit's error and the image then refuses writes and
+// loads until it is reopened (faults_test.go). The commit runs on its own
+// goroutine so that one stalled on a full disk can be abandoned (disk.go).
+func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) error {
+	if img.failed != nil || img.readOnly != nil {
+		b.Close()
+		if img.failed != nil {
+			return img.failed
+		}
+		return img.readOnly
+	}
+	c := &commitWait{done: make(chan error, 1)}
+	go func() {
+		err := commitBatch(b, opts)
+		b.Close()
+		c.done <- err
+	}()
+	var err error
+	for waiting := true; waiting; {
+		select {
+		case err = <-c.done:
+			waiting = false
+		case <-img.watch.wake:
+			if img.watch.stuck() {
+				img.watch.poisoned.Store(true)
+				img.abandoned = c
+				err = diskFullError(img.opts.Dir, "the transaction was not committed", img.watch.full())
+				waiting = false
+			}
+		}
+	}
+	if err != nil {
+		if isNoSpace(err) {
+			if _, ok := err.(*diskError); !ok {
+				err = diskFullError(img.opts.Dir, "the transaction was not committed", err)
+			}
+		}
+		img.failed = fmt.Errorf("the image cannot be used after a failed commit (%w): reopen it", err)
+	}
+	return err
+}
+
+// commitBatch commits b, turning Pebble's fatal commit error (a panic from
+// quietLogger.Fatalf) into an error.
+func commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(error); ok {
+				err = e
+			} else {
+				err = fmt.Errorf("%v", r)
+			}
+		}
+	}()
+	return b.Commit(opts)
+}
+
+// writeMeta adds the meta records to a commit's batch: the roots and
+// the format (a new world's first commit), the OID counter and the commit
+// record.
+func (img *Image) writeMeta(b *pebble.Batch, v *vm.VM, written int) error {
+	if !img.hasRoot {
+		ids := rootsOf(v.Roots())
+		rb, err := ids.encode()
+		if err != nil {
+			return err
+		}
+		b.Set(keyRoots, rb, nil)
+		b.Set(keyFormat, binary.AppendUvarint(nil, FormatVersion), nil)
+	}
+	b.Set(keyNext, binary.AppendUvarint(nil, uint64(img.next)), nil)
+	cb, err := msgpack.Marshal([]int64{int64(img.seq + 1), time.Now().UnixNano(), int64(written)})
+	if err != nil {
+		return err
+	}
+	b.Set(keyCommit, cb, nil)
+	return nil
+}
+
+// storable checks that o holds nothing that cannot be stored, naming the
+// slot that does.
+func storable(v *vm.VM, o *vm.Object) error {
+	for i, f := range o.Fields() {
+		if why := vm.Persistable(f); why != "" {
+			name := fmt.Sprint("field ", i)
+			for _, s := range o.Map().Slots() {
+				if s.Kind == vm.SlotData && s.Field == i {
+					name = s.Name
+				}
+			}
+			return fmt.Errorf("cannot store slot '%s' of %s: it holds %s", name, v.Describe(vm.Ref(o)), why)
+		}
+	}
+	if vs, ok := o.Payload().([]vm.Value); ok {
+		for i, e := range vs {
+			if why := vm.Persistable(e); why != "" {
+				return fmt.Errorf("cannot store element %d of %s: it holds %s", i, v.Describe(vm.Ref(o)), why)
+			}
+		}
+	}
+	return nil
+}
+
+// storableMap checks a map's constants when the map is first stored (maps
+// never change afterwards).
+func storableMap(m *vm.Map) error {
+	for _, s := range m.Slots() {
+		if s.Kind != vm.SlotConst {
+			continue
+		}
+		if why := vm.Persistable(s.Const); why != "" {
+			return fmt.Errorf("cannot store constant slot '%s': it holds %s", s.Name, why)
+		}
+	}
+	return nil
+}
