@@ -39,8 +39,11 @@ import (
 
 // Config configures a kernel.
 type Config struct {
-	Generate    bool          // --generate: every object that inherits from the lobby
-	MaxAttempts int           // model calls per miss (--max-attempts); 0: 3
+	Generate    bool // --generate: every object that inherits from the lobby
+	MaxAttempts int  // model calls per miss (--max-attempts); 0: 3
+	// MaxNesting is how many generations may nest: a miss inside a trial
+	// starts another generation only below this depth (0: never).
+	MaxNesting  int
 	Model       string        // the model spec; "" for the registry's default
 	Registry    *llm.Registry // nil: llm.Default
 	Store       Store         // the generation cache; nil: in memory
@@ -192,11 +195,12 @@ func (k *Kernel) count(f func(*Stats)) {
 	k.mu.Unlock()
 }
 
-// inTrial reports whether t is running a trial (misses there are errors).
+// inTrial reports whether t is running trials nested as deep as allowed
+// (misses there are ordinary errors).
 func (k *Kernel) inTrial(t *vm.Thread) bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	return k.trials[t] > 0
+	return k.trials[t] > k.cfg.MaxNesting
 }
 
 func (k *Kernel) trial(t *vm.Thread, d int) {
@@ -346,10 +350,12 @@ func (k *Kernel) tryInstall(t *vm.Thread, m *miss, text string, attempts int, so
 	prov := k.provenance(t, m, text, attempts, source, prompt)
 	v.MarkGenerated(gm.Method, prov)
 	v.InstallMethod(m.owner, gm.Method, "generated")
-	k.trial(t, +1)
 	lim := vm.Limits{Steps: k.cfg.TrialSteps, Bytes: k.cfg.TrialBytes, Depth: k.cfg.TrialDepth, Deadline: time.Now().Add(k.cfg.TrialTime).UnixNano()}
-	res, err := t.Within(lim, func() vm.Value { return t.Send(m.rcv, m.sel, m.args...) })
-	k.trial(t, -1)
+	res, err := func() (vm.Value, *vm.Error) {
+		k.trial(t, +1)
+		defer k.trial(t, -1) // a nested generation's restart passes through
+		return t.Within(lim, func() vm.Value { return t.Send(m.rcv, m.sel, m.args...) })
+	}()
 	if err != nil {
 		sp.Rollback()
 		code := guard.CodeTrialError

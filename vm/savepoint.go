@@ -107,7 +107,12 @@ func (t *Thread) SetMaxAlloc(n int64) { t.allocLimit = n }
 
 // Charge raises a budget error if allocating n more bytes would exceed the
 // thread's allocation budget. Primitives call it before large allocations.
+// The work is charged to the step budget too (a step per 64 bytes), so a
+// primitive's cost counts in proportion to what it does.
 func (t *Thread) Charge(n int64) {
+	if n > 0 {
+		t.used += n / 64
+	}
 	if t.allocLimit > 0 && t.vm.allocated+n-t.allocBase > t.allocLimit {
 		t.raiseAt(t.curSite(), ErrBudget, t.allocMessage())
 	}

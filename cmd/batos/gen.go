@@ -156,7 +156,12 @@ func (c *cli) genShow(t *vm.Thread, owner, sel string) (string, error) {
 		if s.Kind != vm.SlotData || s.Name == "owner" {
 			continue
 		}
-		fmt.Fprintf(&b, "  %s: %s\n", s.Name, v.Describe(g.Prov.SlotValue(&s)))
+		val := g.Prov.SlotValue(&s)
+		if str, ok := val.Str(); ok {
+			fmt.Fprintf(&b, "  %s: %s\n", s.Name, str)
+		} else {
+			fmt.Fprintf(&b, "  %s: %s\n", s.Name, v.Describe(val))
+		}
 	}
 	return b.String(), nil
 }
