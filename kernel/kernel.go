@@ -49,7 +49,7 @@ type Config struct {
 	Store       Store         // the generation cache; nil: in memory
 	Log         io.Writer     // the one-line notices; nil: os.Stderr
 	Verbose     bool          // stream the model's tokens to Log
-	MaxTokens   int           // per completion; 0: 512
+	MaxTokens   int           // per completion; 0: 1024 (at most half the context)
 	Seed        int64         // sampling seed (-1: random)
 	Temperature float64       // 0: greedy
 	// Trial bounds the resumed send that tests a candidate.
@@ -73,7 +73,7 @@ func (c *Config) defaults() {
 		c.Log = os.Stderr
 	}
 	if c.MaxTokens <= 0 {
-		c.MaxTokens = 512
+		c.MaxTokens = 1024
 	}
 	if c.TrialSteps <= 0 {
 		c.TrialSteps = 10_000_000
