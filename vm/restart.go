@@ -3,6 +3,7 @@ package vm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"sync"
 	"time"
@@ -39,7 +40,10 @@ func (t *Thread) Retry(f func() (Value, error)) (Value, error) {
 	}
 	// the gate is the VM's output only while f holds the world
 	g := &outputGate{w: t.vm.Stdout}
-	for {
+	for restarts := 0; ; restarts++ {
+		if restarts == maxRestarts {
+			return t.vm.NilValue(), &Error{Kind: ErrGeneration, Msg: fmt.Sprintf("the transaction restarted %d times without finishing (a bug in the kernel)", maxRestarts)}
+		}
 		g.n = 0
 		t.vm.Stdout = g
 		v, err := f()
@@ -54,6 +58,10 @@ func (t *Thread) Retry(f func() (Value, error)) (Value, error) {
 		}
 	}
 }
+
+// maxRestarts bounds the restarts of one transaction (each is a model
+// call or a wait for another session's; the kernel bounds those).
+const maxRestarts = 100
 
 // outsideWorld runs work with the world lock released (when the thread
 // belongs to a session), cancelling it on Ctrl-C.
