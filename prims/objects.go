@@ -28,6 +28,27 @@ var objectPrims = []vm.Primitive{
 		t.VM().AddSlots(target, src)
 		return r, nil
 	}),
+	p("_AddSlotsIfAbsent:", "add the slots of the argument object that the receiver does not have (a re-run script keeps its state)", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+		target, err := objArg(r)
+		if err != nil {
+			return vm.Value{}, err
+		}
+		if _, err := objArg(a[0]); err != nil {
+			return vm.Value{}, err
+		}
+		have := t.VM().MapOf(r)
+		src := t.VM().Clone(a[0]).Obj()
+		for _, s := range t.VM().MapOf(a[0]).Slots() {
+			if s.Kind == vm.SlotSetter {
+				continue
+			}
+			if _, ok := have.Lookup(s.Name); ok {
+				t.VM().RemoveSlot(src, s.Name)
+			}
+		}
+		t.VM().AddSlots(target, src)
+		return r, nil
+	}),
 	p("_Define:", "make the receiver's slots exactly the argument's", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
 		target, err := objArg(r)
 		if err != nil {
@@ -79,6 +100,7 @@ var objectPrims = []vm.Primitive{
 }
 
 func init() {
+	Capabilities["_AddSlotsIfAbsent:"] = Capabilities["_AddSlots:"]
 	objectPrims = append(objectPrims,
 		p("_Catch:", "run the receiver block; on a runtime error run the handler with the message", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
 			b, ok := r.Block()

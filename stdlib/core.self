@@ -28,6 +28,13 @@ lobby _AddSlots: (|
       ifNil: n IfNotNil: b = ( b value: self ).
       value = ( self ).
     }.
+    { 'Category: evaluating'
+      value: a = ( value ).
+      value: a With: b = ( value: a ).
+      value: a With: b With: c = ( value: a With: b ).
+      value: a With: b With: c With: d = ( value: a With: b With: c ).
+      yourself = ( self ).
+    }.
     { 'Category: printing'
       printString = ( _ObjectPrintString ).
       asString = ( printString ).
@@ -128,6 +135,8 @@ lobby _AddSlots: (|
     provenanceOf: name = ( reflectee _SlotProvenance: name ).
     isGenerated: name = ( (includes: name) and: [ (provenanceOf: name) isNil not ] ).
     includes: name = ( slotNames includes: name ).
+    addSlots: m = ( reflectee _AddSlots: m reflectee. self ).
+    addSlotsIfAbsent: m = ( reflectee _AddSlotsIfAbsent: m reflectee. self ).
     annotation = ( reflectee _Annotation ).
     kindName = ( reflectee _KindName ).
     printString = ( 'a mirror on ', reflectee _Describe ).

@@ -1,41 +1,147 @@
-"strings.self: immutable strings (a character is a one-character string, as
- in Self) and the string builder."
+"strings.self: immutable strings of UTF-8 text, and the string builder. A
+ character is a one-character string, as in Self. size, at:, do:, indices
+ and copyFrom:UpTo: count characters (UTF-8 sequences), so non-ASCII text
+ is never cut inside a character; byteSize, byteAt:, bytesDo: and
+ asByteVector see the bytes (docs/language.md, 'Text')."
 
 traits string _AddSlots: (|
-  parent* = traits collection.
+  {} = 'Strings: immutable UTF-8 text, indexable by character from 0. Messages that modify in Self (reverse, sort, mapBy:, filterBy:) answer a new string here.'.
+  parent* = traits indexable.
   isString = true.
-  size = ( _StringSize ).
-  at: i = ( _StringAt: i IfFail: [| :e | error: 'string at: ', i printString, ' failed: ', e, ' (size ', size printString, ')' ] ).
-  byteAt: i = ( _StringByteAt: i ).
-  do: b = ( 0 to: size - 1 Do: [| :i | b value: (_StringAt: i) ]. self ).
-  , s = ( _StringConcat: s IfFail: [ _StringConcat: s asString ] ).
-  = s = ( _StringEQ: s ).
-  != s = ( (_StringEQ: s) not ).
-  < s = ( (_StringCompare: s) < 0 ).
-  <= s = ( (_StringCompare: s) <= 0 ).
-  > s = ( (_StringCompare: s) > 0 ).
-  >= s = ( (_StringCompare: s) >= 0 ).
-  hash = ( _StringHash ).
-  copyFrom: i UpTo: j = ( _StringCopyFrom: i UpTo: j IfFail: [| :e | error: 'copyFrom: ', i printString, ' UpTo: ', j printString, ' failed: ', e, ' (size ', size printString, ')' ] ).
-  copyFrom: i = ( copyFrom: i UpTo: size ).
-  indexOf: s = ( _StringIndexOf: s StartingAt: 0 ).
-  indexOf: s StartingAt: i = ( _StringIndexOf: s StartingAt: i ).
-  includesSubstring: s = ( (indexOf: s) >= 0 ).
-  startsWith: s = ( (size >= s size) && [ (copyFrom: 0 UpTo: s size) = s ] ).
-  endsWith: s = ( (size >= s size) && [ (copyFrom: size - s size) = s ] ).
-  split: sep = ( _StringSplit: sep ).
-  asUppercase = ( _StringAsUppercase ).
-  asLowercase = ( _StringAsLowercase ).
-  asInteger = ( _StringAsIntegerIfFail: [ error: 'not an integer: ', printString ] ).
-  asFloat = ( _StringAsFloatIfFail: [ error: 'not a number: ', printString ] ).
-  asByteVector = ( _StringAsByteVector ).
-  asString = ( self ).
-  reverse = ( | b | b: stringBuilder copy. size - 1 to: 0 By: -1 Do: [| :i | b add: (at: i) ]. b contents ).
-  select: blk = ( | b | b: stringBuilder copy. do: [| :c | (blk value: c) ifTrue: [ b add: c ] ]. b contents ).
-  copyEmpty = ( '' ).
-  isEmpty = ( size = 0 ).
-  printString = ( _StringPrintString ).
-  print = ( _StringPrint. self ).
+  { 'Category: characters'
+    size = ( _StringCharSize ).
+    isEmpty = ( _StringSize = 0 ).
+    at: i = ( _StringCharAt: i IfFail: [| :e | error: 'string at: ', i printString, ' failed: ', e, ' (size ', size printString, ')' ] ).
+    at: i IfAbsent: b = ( _StringCharAt: i IfFail: [ b value ] ).
+    at: i Put: x = ( error: 'strings are immutable: build a new one (copyFrom:UpTo:, , or a stringBuilder)' ).
+    characters = ( _StringCharacters ).
+    do: b = ( _StringCharacters do: b. self ).
+    reverseDo: b = ( _StringCharacters reverseDo: b. self ).
+    codePoint = ( _StringCodePoint ).
+  }.
+  { 'Category: bytes'
+    byteSize = ( _StringSize ).
+    byteAt: i = ( _StringByteAt: i ).
+    bytesDo: b = ( 0 to: _StringSize - 1 Do: [| :i | b value: (_StringByteAt: i) With: i ]. self ).
+    asByte = ( _StringByteAt: 0 ).
+    asByteVector = ( _StringAsByteVector ).
+  }.
+  { 'Category: comparing'
+    = s = ( _StringEQ: s ).
+    != s = ( (_StringEQ: s) not ).
+    < s = ( (_StringCompare: s) < 0 ).
+    <= s = ( (_StringCompare: s) <= 0 ).
+    > s = ( (_StringCompare: s) > 0 ).
+    >= s = ( (_StringCompare: s) >= 0 ).
+    hash = ( _StringHash ).
+    isPrefixOf: s = ( s isString && [ (s _StringSize >= _StringSize) && [ (s _StringCopyFrom: 0 UpTo: _StringSize) = self ] ] ).
+    isSuffixOf: s = ( s isString && [ (s _StringSize >= _StringSize) && [ (s _StringCopyFrom: s _StringSize - _StringSize UpTo: s _StringSize) = self ] ] ).
+    startsWith: s = ( s isPrefixOf: self ).
+    endsWith: s = ( s isSuffixOf: self ).
+    equalsIgnoringCase: s = ( asLowercase = s asLowercase ).
+  }.
+  { 'Category: copying'
+    , s = ( _StringConcat: s IfFail: [ _StringConcat: s asString ] ).
+    copyFrom: i UpTo: j = ( _StringCharCopyFrom: i UpTo: j IfFail: [| :e | error: 'copyFrom: ', i printString, ' UpTo: ', j printString, ' failed: ', e, ' (size ', size printString, ')' ] ).
+    copyFrom: i = ( copyFrom: i UpTo: size ).
+    copyRemoveAll = ( '' ).
+    copyEmpty = ( '' ).
+    copySize: n = ( copySize: n FillingWith: ' ' ).
+    copySize: n FillingWith: c = ( | s | s: size. (n <= s) ifTrue: [ copyFrom: 0 UpTo: n ] False: [ self , (c repeat: n - s) ] ).
+    repeat: n = ( | b | b: stringBuilder copy. n timesRepeat: [ b add: self ]. b contents ).
+    copyAddFirst: c = ( c asString , self ).
+    copyAddLast: c = ( self , c asString ).
+    copyReversed = ( _StringCharacters reverse _VectorJoin: '' ).
+    reverse = ( copyReversed ).
+    copyAtMost: n = ( (size <= n) ifTrue: [ self ] False: [ copyFrom: 0 UpTo: n ] ).
+    copyAtMostWithEllipsis: n = ( (size <= n) ifTrue: [ self ] False: [ (copyFrom: 0 UpTo: (n - 3 max: 0)) , '...' ] ).
+    copyReplaceAll: old With: new = ( _StringReplaceAll: old With: new asString IfFail: [| :e | error: 'copyReplaceAll:With: ', e ] ).
+    copyMappedBy: b = ( | sb | sb: stringBuilder copy.
+      _StringCharacters do: [| :c. :i. r | r: b value: c With: i. r isString ifFalse: [ ^ error: 'copyMappedBy: on a string needs strings, got ', r printString, ' (map asVector instead)' ]. sb add: r ].
+      sb contents ).
+    mapBy: b = ( copyMappedBy: b ).
+    copyFilteredBy: b = ( | sb | sb: stringBuilder copy. _StringCharacters do: [| :c. :i | (b value: c With: i) ifTrue: [ sb add: c ] ]. sb contents ).
+    filterBy: b = ( copyFilteredBy: b ).
+    copySortBy: lt = ( (_StringCharacters sortBy: lt) _VectorJoin: '' ).
+    sortBy: lt = ( copySortBy: lt ).
+    copy = ( self ).
+  }.
+  { 'Category: searching'
+    indexOf: s = ( _StringCharIndexOf: s StartingAt: 0 ).
+    indexOf: s StartingAt: i = ( _StringCharIndexOf: s StartingAt: i ).
+    findSubstring: s StartingAt: i IfPresent: pb IfAbsent: ab = ( | k | k: _StringCharIndexOf: s StartingAt: i IfFail: [ -1 ]. (k < 0) ifTrue: [ ab value ] False: [ pb value: k ] ).
+    includesSubstring: s = ( (_StringCharIndexOf: s StartingAt: 0) >= 0 ).
+    includes: c = ( c isString && [ (_StringCharIndexOf: c StartingAt: 0) >= 0 ] ).
+    occurrencesOfSubstring: s = ( | n <- 0. i <- 0 | [ i: _StringCharIndexOf: s StartingAt: i. i >= 0 ] whileTrue: [ n: n + 1. i: i + (s size max: 1) ]. n ).
+  }.
+  { 'Category: splitting'
+    split: sep = ( _StringSplit: sep ).
+    splitOn: sep = ( sep isEmpty ifTrue: [ ^ error: 'splitOn: an empty separator' ]. list copyRemoveAll addAll: (_StringSplit: sep) ).
+    asTokensSeparatedByWhiteSpace = ( list copyRemoveAll addAll: _StringFields ).
+    asTokensSeparatedByCharactersSatisfying: b = ( | r. sb |
+      r: list copyRemoveAll. sb: stringBuilder copy.
+      do: [| :c | (b value: c) ifTrue: [ sb isEmpty ifFalse: [ r add: sb contents. sb: stringBuilder copy ] ] False: [ sb add: c ] ].
+      sb isEmpty ifFalse: [ r add: sb contents ].
+      r ).
+    asTokensSeparatedByCharactersIn: cs = ( asTokensSeparatedByCharactersSatisfying: [| :c | cs includes: c ] ).
+    asTokensSeparatedBySubstring: s = ( (splitOn: s) copyFilteredBy: [| :t | t nonEmpty ] ).
+    asWords = ( asTokensSeparatedByCharactersSatisfying: [| :c | c isWordSeparator ] ).
+    lines = ( | r | r: (_StringReplaceAll: '\r\n' With: '\n') splitOn: '\n'. (r nonEmpty && [ r last isEmpty ]) ifTrue: [ r removeLast ]. r ).
+    firstLine = ( | i | i: indexOf: '\n'. (i < 0) ifTrue: [ self ] False: [ copyFrom: 0 UpTo: i ] ).
+    lastLine = ( lines isEmpty ifTrue: [ '' ] False: [ lines last ] ).
+  }.
+  { 'Category: character classes'
+    isDigit = ( _StringIs: 'digit' ).
+    isLetter = ( _StringIs: 'letter' ).
+    isVowel = ( (size = 1) && [ 'aeiouAEIOU' includesSubstring: self ] ).
+    isUpperCase = ( _StringIs: 'upper' ).
+    isLowerCase = ( _StringIs: 'lower' ).
+    isAlphaNumeric = ( _StringIs: 'alnum' ).
+    isPunctuation = ( _StringIs: 'punct' ).
+    isControlCharacter = ( _StringIs: 'control' ).
+    isPrintable = ( _StringIs: 'print' ).
+    isWhiteSpace = ( _StringIs: 'space' ).
+    isAllWhiteSpace = ( isEmpty || [ _StringIs: 'space' ] ).
+    isWordSeparator = ( (_StringIs: 'alnum') not ).
+    isLineBreak = ( (self = '\n') || [ self = '\r' ] ).
+    isCapitalized = ( isEmpty not && [ first isUpperCase ] ).
+    isUncapitalized = ( isEmpty not && [ first isLowerCase ] ).
+  }.
+  { 'Category: converting'
+    asUppercase = ( _StringAsUppercase ).
+    asLowercase = ( _StringAsLowercase ).
+    capitalize = ( isEmpty ifTrue: [ self ] False: [ first asUppercase , copyWithoutFirst ] ).
+    uncapitalize = ( isEmpty ifTrue: [ self ] False: [ first asLowercase , copyWithoutFirst ] ).
+    capitalizeAll = ( | sb. start <- true | sb: stringBuilder copy.
+      do: [| :c | sb add: (start ifTrue: [ c asUppercase ] False: [ c ]). start: c isWordSeparator ].
+      sb contents ).
+    shrinkwrapped = ( _StringTrim: 'both' ).
+    trimmed = ( _StringTrim: 'both' ).
+    leftShrinkwrapped = ( _StringTrim: 'left' ).
+    rightShrinkwrapped = ( _StringTrim: 'right' ).
+    padOnLeft: n = ( (' ' repeat: n - size) , self ).
+    padOnRight: n = ( self , (' ' repeat: n - size) ).
+    canonicalize = ( self ).
+    asInteger = ( asIntegerIfFail: [ error: 'not an integer: ', printString ] ).
+    asIntegerIfFail: b = ( _StringAsIntegerIfFail: [ b value ] ).
+    asFloat = ( asFloatIfFail: [ error: 'not a number: ', printString ] ).
+    asFloatIfFail: b = ( _StringAsFloatIfFail: [ b value ] ).
+    asString = ( self ).
+    asSelector = ( self ).
+    succ = ( (codePoint + 1) asUTF8Character ).
+    pred = ( (codePoint - 1) asUTF8Character ).
+    printString = ( _StringPrintString ).
+    print = ( _StringPrint. self ).
+  }.
+  { 'Category: sending'
+    sendTo: r = ( r perform: self ).
+    sendTo: r With: a = ( r perform: self With: a ).
+    sendTo: r With: a With: b = ( r perform: self With: a With: b ).
+    sendTo: r With: a With: b With: c = ( r perform: self With: a With: b With: c ).
+    sendTo: r With: a With: b With: c With: d = ( r perform: self With: a With: b With: c With: d ).
+    sendTo: r WithArguments: args = ( r perform: self WithArguments: args asVector ).
+  }.
+  collectionName = ( 'string' ).
 |).
 
 traits _AddSlots: (|
@@ -48,6 +154,7 @@ traits _AddSlots: (|
     addLine: s = ( add: s. parts add: '\n'. self ).
     contents = ( parts _VectorJoin: '' ).
     asString = ( contents ).
+    isEmpty = ( parts allSatisfy: [| :p | p isEmpty ] ).
     size = ( parts inject: 0 Into: [| :n. :p | n + p size ] ).
     printString = ( 'a stringBuilder(', contents printString, ')' ).
   |).
