@@ -7,7 +7,6 @@ import (
 	"math"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"batos/llm"
 	"batos/llm/grammar"
@@ -210,27 +209,7 @@ func pairs(v *vm.VM, kv ...any) vm.Value {
 
 // watchCancel returns a context that is cancelled when the thread is
 // (Ctrl-C), and a function to call when the work is done.
-func watchCancel(t *vm.Thread) (context.Context, func()) {
-	ctx, cancel := context.WithCancel(context.Background())
-	flag := t.CancelFlag()
-	done := make(chan struct{})
-	go func() {
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				if flag.Load() {
-					cancel()
-					return
-				}
-			}
-		}
-	}()
-	return ctx, func() { close(done); cancel() }
-}
+func watchCancel(t *vm.Thread) (context.Context, func()) { return t.CancelContext() }
 
 // modelFailure turns a backend error into a primitive failure, or, for a
 // cancellation, interrupts the statement.

@@ -70,10 +70,23 @@ func (t *Thread) outsideWorld(work func(ctx context.Context) error) error {
 		t.world.Unlock()
 		defer t.world.Lock()
 	}
+	ctx, stop := t.CancelContext()
+	defer stop()
+	err := work(ctx)
+	if t.cancelled.Load() {
+		t.cancelled.Store(false)
+		return &Error{Kind: ErrInterrupted, Msg: "interrupted"}
+	}
+	return err
+}
+
+// CancelContext returns a context that is cancelled when the thread is
+// (Cancel: Ctrl-C), and a function to call when the work is done. Work a
+// thread waits for outside batos code (a model call) uses it.
+func (t *Thread) CancelContext() (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	flag := t.cancelled
 	done := make(chan struct{})
-	defer close(done)
 	go func() {
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
@@ -82,19 +95,14 @@ func (t *Thread) outsideWorld(work func(ctx context.Context) error) error {
 			case <-done:
 				return
 			case <-tick.C:
-				if t.cancelled.Load() {
+				if flag.Load() {
 					cancel()
 					return
 				}
 			}
 		}
 	}()
-	err := work(ctx)
-	if t.cancelled.Load() {
-		t.cancelled.Store(false)
-		return &Error{Kind: ErrInterrupted, Msg: "interrupted"}
-	}
-	return err
+	return ctx, func() { close(done); cancel() }
 }
 
 // outputGate counts what a transaction prints and drops what an earlier
