@@ -441,9 +441,10 @@ traits _AddSlots: (|
     parent* = traits collection.
     & x = ( x appendToCollector: self ).
     appendToCollector: c = ( | r | r: c. asVector do: [| :e | r: r with: e ]. r ).
-    with: x = ( | c | c: collector copy. c prev: self. c element: x. c count: count + 1. c ).
+    with: x = ( | c | c: collector clone. c prev: self. c element: x. c count: count + 1. c ).
     copyFirst: x = ( collector with: x ).
     size = ( count ).
+    last = ( (count = 0) ifTrue: [ error: 'last: the collector is empty' ] False: [ element ] ).
     isEmpty = ( count = 0 ).
     asVector = ( | v. c | v: vector copySize: count. c: self. count - 1 to: 0 By: -1 Do: [| :i | v at: i Put: c element. c: c prev ]. v ).
     do: b = ( asVector do: b. self ).

@@ -42,10 +42,10 @@ traits _AddSlots: (|
     arcTan = ( asFloat arcTan ).
     mean: n = ( (self + n) / 2.0 ).
     interpolate: p From: x = ( (asFloat * (1.0 - p asFloat)) + (x asFloat * p asFloat) ).
-    roundTo: q = ( (self / q) round * q ).
-    roundDownTo: q = ( (self / q) floor * q ).
-    roundUpTo: q = ( (self / q) ceil * q ).
-    truncateTo: q = ( (self / q) truncate * q ).
+    roundTo: q = ( (asFloat / q) round * q ).
+    roundDownTo: q = ( (asFloat / q) floor * q ).
+    roundUpTo: q = ( (asFloat / q) ceil * q ).
+    truncateTo: q = ( (asFloat / q) truncate * q ).
     sumTo: n = ( | s <- 0 | self to: n Do: [| :i | s: s + i ]. s ).
     sumFrom: a To: b = ( | s <- 0 | a to: b Do: [| :i | s: s + i ]. s ).
     asBoolean = ( self != 0 ).

@@ -1,0 +1,67 @@
+"Sets and dictionaries under Self's names."
+lobby _AddSlots: (| s <- nil. d <- nil. acc <- nil |).
+s: set copyRemoveAll.
+assert that: [ (s add: 3) == s ].
+s add: 1. s add: 3. s add: 2.
+assert equal: s size To: 3.
+assert that: [ s includes: 2 ].
+assert that: [ (s includes: 7) not ].
+assert equal: (s occurrencesOf: 3) To: 1.
+assert equal: s printString To: 'set(3, 1, 2)'.
+s remove: 1.
+assert equal: s size To: 2.
+assert equal: (s remove: 99 IfAbsent: [ 'absent' ]) To: 'absent'.
+assert error: [ s remove: 99 ] Matching: 'not found'.
+acc: 0. s do: [| :e. :k | acc: acc + (e * k) ].
+assert equal: acc To: 13.
+assert that: [ (1 & 2 & 3) asSet = (3 & 2 & 1) asSet ].
+assert that: [ ((1 & 2) asSet = (1 & 3) asSet) not ].
+assert equal: ((1 & 2 & 3) asSet union: (3 & 4) asSet) size To: 4.
+assert equal: ((1 & 2 & 3) asSet intersect: (3 & 2 & 9) asSet) asVector sort printString To: 'vector(2, 3)'.
+assert equal: ((1 & 2 & 3) asSet difference: (2 & 9) asSet) asVector sort printString To: 'vector(1, 3)'.
+assert equal: ((1 & 2 & 3) asSet copyFilteredBy: [| :e | e odd ]) printString To: 'set(1, 3)'.
+assert equal: ((1 & 2 & 3) asSet copyMappedBy: [| :e | e % 2 ]) size To: 2.
+assert that: [ set isEmpty ].
+assert equal: orderedSet copyRemoveAll collectionName To: 'set'.
+s: set copyRemoveAll.
+s if: 5 IsAbsentAddAndDo: [| :e | acc: e ].
+assert equal: acc To: 5.
+assert that: [ s includes: 5 ].
+s removeAll.
+assert that: [ s isEmpty ].
+
+"dictionaries"
+d: dictionary copyRemoveAll.
+d at: 'one' Put: 1. d at: 'two' Put: 2. d at: 'three' Put: 3.
+assert equal: (d at: 'four' IfAbsentPut: [ 4 ]) To: 4.
+assert equal: (d at: 'four' IfAbsentPut: [ 44 ]) To: 4.
+assert that: [ d includesKey: 'four' ].
+assert equal: d keys printString To: 'vector(\'one\', \'two\', \'three\', \'four\')'.
+assert equal: d values printString To: 'vector(1, 2, 3, 4)'.
+acc: stringBuilder copy. d keysAndValuesDo: [| :k. :v | acc add: k. acc add: v printString ].
+assert equal: acc contents To: 'one1two2three3four4'.
+acc: stringBuilder copy. d do: [| :v. :k | acc add: k ].
+assert equal: acc contents To: 'onetwothreefour'.
+assert equal: (d if: 'two' IsPresentDo: [| :v | v * 10 ] IfAbsentDo: [ 0 ]) To: 20.
+assert equal: (d if: 'ten' IsPresentDo: [| :v | v * 10 ] IfAbsentDo: [ 0 ]) To: 0.
+assert that: [ (d removeKey: 'two') == d ].
+assert that: [ (d includesKey: 'two') not ].
+assert equal: (d removeKey: 'two' IfAbsent: [ 'gone' ]) To: 'gone'.
+assert error: [ d removeKey: 'two' ] Matching: 'not found'.
+"removal keeps the insertion order (an ordered dictionary)"
+assert equal: d keys printString To: 'vector(\'one\', \'three\', \'four\')'.
+assert equal: (d copyFilteredBy: [| :v | v > 1 ]) printString To: 'dictionary(\'three\' -> 3, \'four\' -> 4)'.
+assert equal: (d copyMappedBy: [| :v | v * 2 ]) values printString To: 'vector(2, 6, 8)'.
+assert equal: d values printString To: 'vector(1, 3, 4)'.
+assert equal: d sum To: 8.
+assert equal: d max To: 4.
+assert that: [ d includes: 3 ].
+assert equal: (d keyOf: 3) To: 'three'.
+assert equal: (d findFirst: [| :v | v > 2 ] IfPresent: [| :v. :k | k ] IfAbsent: [ nil ]) To: 'three'.
+assert that: [ d copy = d ].
+assert that: [ ((d copy at: 'one' Put: 100) = 100) ].
+assert equal: (dictionary copyRemoveAll at: 1 Put: 'a') To: 'a'.
+assert equal: ((1 & 2) asVector asDictionary at: 1) To: 2.
+assert equal: orderedDictionary copyRemoveAll collectionName To: 'dictionary'.
+d removeAll.
+assert that: [ d isEmpty ].
