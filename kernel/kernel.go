@@ -114,6 +114,7 @@ type job struct {
 	attempts   int // model calls so far
 	rejections []*guard.Rejection
 	done       bool // installed or failed: the job is over
+	checking   bool // a session is checking the candidate it took
 }
 
 // take returns the pending candidate (clearing it) and the job's state.
@@ -121,12 +122,20 @@ func (j *job) take() (cand, prompt string, attempts int, rejs []*guard.Rejection
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	cand, j.candidate = j.candidate, ""
+	j.checking = cand != ""
 	return cand, j.prompt, j.attempts, append([]*guard.Rejection(nil), j.rejections...)
+}
+
+func (j *job) uncheck() {
+	j.mu.Lock()
+	j.checking = false
+	j.mu.Unlock()
 }
 
 func (j *job) reject(r *guard.Rejection) {
 	j.mu.Lock()
 	j.rejections = append(j.rejections, r)
+	j.checking = false
 	j.mu.Unlock()
 }
 
@@ -247,7 +256,10 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 	j := k.job(m.key)
 	text, lastPrompt, attempts, rejs := j.take()
 	if text != "" {
-		res, rej := k.tryInstall(t, m, text, attempts, "model", lastPrompt)
+		res, rej := func() (vm.Value, *guard.Rejection) {
+			defer j.uncheck() // however the check ends (an interrupt raises)
+			return k.tryInstall(t, m, text, attempts, "model", lastPrompt)
+		}()
 		if rej == nil {
 			k.dropJob(m.key)
 			if err := k.cfg.Store.Put(m.key, Entry{Text: text, Selector: sel, Model: k.modelName(), Time: time.Now().UTC()}); err != nil {
@@ -299,7 +311,7 @@ func (k *Kernel) generate(ctx context.Context, j *job, seen int, prompt, gram, n
 	j.gen.Lock()
 	defer j.gen.Unlock()
 	j.mu.Lock()
-	if j.done || j.candidate != "" || j.attempts != seen {
+	if j.done || j.candidate != "" || j.checking || j.attempts != seen {
 		j.mu.Unlock()
 		return nil // another session's generation answered this key
 	}

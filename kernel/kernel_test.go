@@ -208,7 +208,8 @@ func TestModelRunsOutsideTheWorld(t *testing.T) {
 func TestTwoSessionsOneGeneration(t *testing.T) {
 	th, _, _ := world(t, nil)
 	v := th.VM()
-	k := kernel.New(kernel.Config{Generate: true, Registry: registryOf(t, `{"text": "frob: x = ( balance + x )", "delay_ms": 300}`), Log: &bytes.Buffer{}})
+	var klog bytes.Buffer
+	k := kernel.New(kernel.Config{Generate: true, Registry: registryOf(t, `{"text": "frob: x = ( balance + x )", "delay_ms": 300}`), Log: &klog})
 	v.SetGenerator(k)
 	eval(t, th, accounts)
 	var wg sync.WaitGroup
@@ -229,7 +230,7 @@ func TestTwoSessionsOneGeneration(t *testing.T) {
 		}
 	}
 	if st := k.Stats(); st.ModelCalls != 1 || st.Installed != 1 {
-		t.Errorf("stats %+v: want one model call and one install", st)
+		t.Errorf("stats %+v: want one model call and one install\n%s", st, klog.String())
 	}
 	if got := eval(t, th, "kernel generated size"); got != "1" {
 		t.Errorf("kernel generated size = %s", got)
