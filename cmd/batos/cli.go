@@ -223,6 +223,8 @@ func (c *cli) main(args []string) error {
 		return c.modelCmd(args)
 	case "gen":
 		return c.genCmd(args)
+	case "doc":
+		return c.doc(args)
 	case "version":
 		if len(args) > 0 {
 			return usagef("version takes no arguments")
