@@ -1,0 +1,30 @@
+//go:build unix
+
+package steward
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// ownGroup puts the kernel in its own process group, so a Ctrl-C at the
+// terminal reaches only the steward, which stops the kernel itself.
+func ownGroup() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
+
+// killGroup sends SIGKILL to the process group the kernel leads (the
+// kernel and any process it started).
+func killGroup(pid int) { syscall.Kill(-pid, syscall.SIGKILL) }
+
+// ownerOK reports whether the file is owned by the steward's user or by
+// root, and its owner.
+func ownerOK(info fs.FileInfo) (uid int, ok bool) {
+	st, isUnix := info.Sys().(*syscall.Stat_t)
+	if !isUnix {
+		return -1, false
+	}
+	uid = int(st.Uid)
+	return uid, uid == syscall.Geteuid() || uid == 0
+}
+
+// openNoFollow is the flag that makes open fail on a symbolic link.
+const openNoFollow = syscall.O_NOFOLLOW | syscall.O_NONBLOCK
