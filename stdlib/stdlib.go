@@ -12,11 +12,11 @@ import (
 	"batos/vm"
 )
 
-//go:embed *.self
+//go:embed *.self mind/*.self
 var files embed.FS
 
 // Files lists the library's source files in load order.
-var Files = []string{"core.self", "numbers.self", "blocks.self", "collections.self", "strings.self", "assert.self", "blobs.self", "model.self", "kernel.self"}
+var Files = []string{"core.self", "numbers.self", "blocks.self", "collections.self", "strings.self", "assert.self", "blobs.self", "model.self", "kernel.self", "mind/catalog.self"}
 
 // Load runs the standard library in t's VM, as one transaction: a world
 // never holds half a library.
