@@ -33,6 +33,10 @@ type Config struct {
 	MaxQuickDeaths int           // quick deaths in a row that end Run (5)
 	Poll           time.Duration // polling of the channel besides fsnotify (2s)
 	Settle         time.Duration // quiet time before an instruction file is read (100ms)
+	// UsageExit, if not 0, is the exit status by which the kernel says its
+	// command line is wrong: Run returns a *KernelUsageError at the first
+	// quick death with it instead of retrying.
+	UsageExit int
 }
 
 // File names in the upgrade channel.
@@ -94,6 +98,16 @@ func (e *CrashLoopError) Error() string {
 		msg += "; its last words on stderr:\n" + e.Stderr
 	}
 	return msg
+}
+
+// KernelUsageError is Run's error when the kernel rejected its command
+// line (Config.UsageExit).
+type KernelUsageError struct {
+	Stderr string // what the kernel said
+}
+
+func (e *KernelUsageError) Error() string {
+	return "the kernel rejected its command line; the steward stopped:\n" + e.Stderr
 }
 
 // steward is one Run's state.
@@ -178,14 +192,20 @@ func (s *steward) loop(ctx context.Context) error {
 			s.dropBackup()
 		}
 		s.log.Warn("kernel died", "pid", k.pid(), "how", how, "lived", lived.Round(time.Millisecond), "quick_deaths", quick)
-		if quick >= s.cfg.MaxQuickDeaths {
-			if s.restoreBackup("the upgraded kernel is crash-looping") {
+		var giveUp error
+		switch {
+		case quick > 0 && s.cfg.UsageExit != 0 && k != nil && k.cmd.ProcessState.ExitCode() == s.cfg.UsageExit:
+			giveUp = &KernelUsageError{Stderr: stderr}
+		case quick >= s.cfg.MaxQuickDeaths:
+			giveUp = &CrashLoopError{Deaths: quick, Within: s.cfg.QuickDeath, Last: how, Stderr: stderr}
+		}
+		if giveUp != nil {
+			if s.restoreBackup(fmt.Sprintf("the upgraded kernel failed: %v", giveUp)) {
 				quick = 0
 				continue
 			}
-			err := &CrashLoopError{Deaths: quick, Within: s.cfg.QuickDeath, Last: how, Stderr: stderr}
-			s.log.Error("steward gave up", "err", err)
-			return err
+			s.log.Error("steward gave up", "err", giveUp)
+			return giveUp
 		}
 		if !s.backoff(ctx, quick) {
 			s.log.Info("steward stopped")

@@ -50,6 +50,10 @@ func child(mode, dir string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	if mode == "usage" {
+		fmt.Fprintln(os.Stderr, "flag provided but not defined: -bogus")
+		return 2
+	}
 	if mode == "crash" || bytes.HasSuffix(data, []byte(crashMarker)) {
 		fmt.Fprintln(os.Stderr, "boom: the kernel cannot start")
 		return 3
@@ -281,6 +285,22 @@ func TestCrashLoop(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "crash-looping: it died 4 times in a row") {
 		t.Fatalf("message: %v", err)
+	}
+}
+
+// TestKernelUsageError: a kernel that rejects its command line
+// (Config.UsageExit) ends Run at its first death.
+func TestKernelUsageError(t *testing.T) {
+	h := newHarness(t, "usage")
+	cfg := h.config()
+	cfg.UsageExit = 2
+	err := Run(context.Background(), cfg)
+	var ue *KernelUsageError
+	if !errors.As(err, &ue) || ue.Stderr != "flag provided but not defined: -bogus" {
+		t.Fatalf("Run: %v", err)
+	}
+	if n := strings.Count(h.logs.String(), "boom") + strings.Count(h.logs.String(), "msg=\"kernel died\""); n != 1 {
+		t.Fatalf("%d deaths, want 1", n)
 	}
 }
 
