@@ -50,7 +50,7 @@ const usage = `usage:
   batos image import FILE          build a new (empty) image from an export
   batos image upgrade              bring the image's library up to this batos's
                                    (opening an older image does it too, and says so)
-` + modelUsage + genUsage + `  batos doc [-o FILE]              write the library reference (docs/library.md) from a fresh world
+` + modelUsage + genUsage + serveUsage + `  batos doc [-o FILE]              write the library reference (docs/library.md) from a fresh world
   batos steward [flags]            run batos serve supervised: restarted, upgradable (steward -h)
   batos version                    print the version
   batos help                       print this help
@@ -63,7 +63,7 @@ flags (also accepted after 'run' and 'image'):
   --cache-objects N  objects kept in memory beyond a transaction (default 100000)
   --max-steps N      step budget for each top-level statement (0: none)
   --max-depth N      limit on nested activations (0: the default, %d)
-` + modelFlagsUsage + genFlagsUsage + `  -h, --help         print this help
+` + modelFlagsUsage + genFlagsUsage + serveFlagsUsage + `  -h, --help         print this help
 
 Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage error,
 3 when llama.cpp aborted (a crash its checks missed).
@@ -227,6 +227,10 @@ func (c *cli) main(args []string) error {
 		return c.genCmd(args)
 	case "doc":
 		return c.doc(args)
+	case "serve":
+		return c.serve(args)
+	case "client":
+		return c.client(args)
 	case "steward":
 		return c.stewardCmd(args)
 	case "version":

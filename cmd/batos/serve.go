@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"batos/bridge"
+	"batos/llm"
+)
+
+// `batos serve`: the world over ZeroMQ (package bridge, docs/protocol.md).
+
+const serveUsage = `  batos serve [flags]              serve the image over ZeroMQ + msgpack (docs/protocol.md)
+  batos client [flags] CMD ...     a request to a server: eval SOURCE, send RECEIVER
+                                   SELECTOR [ARG...], describe OID, status, snapshot PATH
+`
+
+const serveFlagsUsage = `  --bind tcp://HOST:PORT   serve: where to listen (default tcp://127.0.0.1:5555);
+                     a non-loopback address needs --token-file
+  --token-file FILE  serve and client: the token every request carries (mode 0600)
+  --max-frame BYTES  serve: the largest request frame (default 1 MiB)
+  --rate N, --burst N  serve: requests a second per client, and at once (default 20000, 2000)
+  --grace DURATION   serve: on SIGTERM/SIGINT, in-flight requests get this long (default 5s)
+`
+
+// serveDefaultSteps is serve's step budget per statement unless
+// --max-steps says otherwise: one client's endless loop must not hold the
+// world (and so every other client) forever.
+const serveDefaultSteps = 100_000_000
+
+func (c *cli) serve(args []string) error {
+	fs := c.newFlags("serve")
+	c.vmFlags(fs)
+	bind := fs.String("bind", "tcp://127.0.0.1:5555", "where to listen")
+	tokenFile := fs.String("token-file", "", "the token file (mode 0600)")
+	maxFrame := fs.Int("max-frame", bridge.DefaultMaxFrame, "the largest request frame in bytes")
+	rate := fs.Float64("rate", bridge.DefaultRate, "requests a second per client (negative: no limit)")
+	burst := fs.Int("burst", bridge.DefaultBurst, "requests at once per client")
+	queue := fs.Int("queue", bridge.DefaultQueue, "requests of one client waiting to run")
+	grace := fs.Duration("grace", bridge.DefaultGrace, "how long in-flight requests get at shutdown")
+	stepsSet := false
+	for _, a := range args {
+		if a == "--max-steps" || a == "-max-steps" || len(a) > 12 && (a[:12] == "--max-steps=" || a[:11] == "-max-steps=") {
+			stepsSet = true
+		}
+	}
+	if !stepsSet {
+		c.maxSteps = serveDefaultSteps
+	}
+	if err := c.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve takes no arguments (got %q)", fs.Arg(0))
+	}
+	if *maxFrame < 64 {
+		return usagef("serve: --max-frame must be at least 64 bytes")
+	}
+	_, loopback, err := bridge.ParseBind(*bind)
+	if err != nil {
+		return usagef("serve: %v", err)
+	}
+	token := ""
+	if *tokenFile != "" {
+		if token, err = bridge.ReadToken(*tokenFile); err != nil {
+			return usagef("serve: %v", err)
+		}
+	} else if !loopback {
+		return usagef("serve: --bind %s is not a loopback address: it needs --token-file (a file of mode 0600 holding the token every request must carry)", *bind)
+	}
+	t, closer, err := c.boot(nil)
+	if err != nil {
+		return err
+	}
+	defer closer()
+	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	model := ""
+	if llm.Default.Default != "" {
+		model = llm.Default.Default
+	}
+	srv, err := bridge.New(bridge.Config{
+		Bind: *bind, Token: token, MaxFrame: *maxFrame, Rate: *rate, Burst: *burst, Queue: *queue,
+		Grace: *grace, MaxSteps: c.maxSteps, MaxAlloc: c.gen.maxAlloc,
+		Version: versionString(), Model: model, ImageDir: c.imageDirOrMemory(), Log: log,
+	}, t, c.img)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	fmt.Fprintf(c.stderr, "batos serve: listening on tcp://%s\n", srv.Addr())
+	start := time.Now()
+	if err := srv.Serve(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stderr, "batos serve: stopped after %s\n", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// imageDirOrMemory names the world for status.
+func (c *cli) imageDirOrMemory() string {
+	if c.memory {
+		return ""
+	}
+	return c.imageDir
+}
