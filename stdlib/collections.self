@@ -38,6 +38,10 @@ traits _AddSlots: (|
       doFirst: f Middle: m Last: l = ( doFirst: f Middle: m Last: l IfEmpty: [] ).
       doFirst: f MiddleLast: ml = ( doFirst: f Middle: ml Last: ml IfEmpty: [] ).
       doFirstLast: fl Middle: m = ( doFirst: fl Middle: m Last: fl IfEmpty: [] ).
+      doFirst: f MiddleLast: ml IfEmpty: mt = ( doFirst: f Middle: ml Last: ml IfEmpty: mt ).
+      doFirstLast: fl Middle: m IfEmpty: mt = ( doFirst: fl Middle: m Last: fl IfEmpty: mt ).
+      doFirstMiddle: fm Last: l = ( doFirst: fm Middle: fm Last: l IfEmpty: [] ).
+      doFirstMiddle: fm Last: l IfEmpty: mt = ( doFirst: fm Middle: fm Last: l IfEmpty: mt ).
       reverseDo: b = ( asVector reverseDo: b. self ).
       with: c Do: b = ( | v | v: c asVector. do: [| :e. :k | (k < v size) ifTrue: [ b value: e With: (v at: k) With: k ] ]. self ).
       sortedDo: b = ( asVector sort do: b. self ).
@@ -77,6 +81,9 @@ traits _AddSlots: (|
       median = ( | v. n | v: asVector sort. n: v size. n odd ifTrue: [ v at: n / 2 ] False: [ ((v at: (n / 2) - 1) + (v at: n / 2)) / 2.0 ] ).
       dotProduct: c = ( | s <- 0 | with: c Do: [| :a. :b | s: s + (a * b) ]. s ).
       rootMeanSquare = ( ((inject: 0 Into: [| :a. :e | a + (e * e) ]) / size asFloat) sqrt ).
+      harmonicMean = ( size asFloat / (inject: 0.0 Into: [| :a. :e | a + (1.0 / e) ]) ).
+      percentile: n = ( asVector sort at: ((size * n) / 100 min: size - 1) ).
+      occurrencesOfEachElement = ( | d | d: dictionary copyRemoveAll. do: [| :e | d at: e Put: (d at: e IfAbsent: 0) + 1 ]. d ).
       standardDeviation = ( | m | m: mean asFloat. ((inject: 0 Into: [| :a. :e | a + ((e - m) * (e - m)) ]) / size asFloat) sqrt ).
     }.
     { 'Category: transforming'
@@ -98,6 +105,13 @@ traits _AddSlots: (|
       ascendingOrder = ( [| :a. :b | a < b ] ).
       copySort = ( copySortBy: [| :a. :b | a < b ] ).
       copySortBy: lt = ( asVector sortBy: lt ).
+      copySortBySelector: sel = ( copySortBy: [| :a. :b | sel sendTo: a With: b ] ).
+      compare: c IfLess: lb Equal: eb Greater: gb = ( | v. w |
+        (self == c) ifTrue: [ ^ eb value ].
+        v: asVector. w: c asVector.
+        0 to: (v size min: w size) - 1 Do: [| :i | ((v at: i) = (w at: i)) ifFalse: [ ^ ((v at: i) < (w at: i)) ifTrue: [ lb value ] False: [ gb value ] ] ].
+        (v size = w size) ifTrue: [ eb value ] False: [ (v size < w size) ifTrue: [ lb value ] False: [ gb value ] ] ).
+      < c = ( compare: c IfLess: [ true ] Equal: [ false ] Greater: [ false ] ).
     }.
     { 'Category: adding and removing'
       add: x WithKey: k = ( add: x ).
@@ -138,6 +152,8 @@ traits _AddSlots: (|
       firstKey = ( 0 ).
       lastKey = ( size - 1 ).
       keyAt: i = ( i ).
+      keyAt: i IfAbsent: b = ( ((i < 0) || [ i >= size ]) ifTrue: [ b value ] False: [ i ] ).
+      isOrdered = ( true ).
     }.
     { 'Category: iterating'
       reverseDo: b = ( size - 1 to: 0 By: -1 Do: [| :i | b value: (at: i) With: i ]. self ).
@@ -178,6 +194,7 @@ traits _AddSlots: (|
           r add: (copyFrom: i UpTo: j). i: j + sep size ].
         r add: (copyFrom: i).
         r ).
+      replaceFrom: i UpTo: j With: c = ( | r | r: copyFrom: 0 UpTo: i. c do: [| :e | r: r copyAddLast: e ]. r , (copyFrom: j) ).
       joinUsing: sep = ( | r. started <- false |
         r: sep copyRemoveAll.
         do: [| :e | started ifTrue: [ r: r , sep ]. started: true. r: r , e ].
@@ -255,6 +272,8 @@ traits vector _AddSlots: (|
     lo to: hi - 1 Do: [| :p | at: p Put: (buf at: p) ].
     self ).
   asVectorFrom: start = ( copyFrom: start ).
+  randomlyDo: b = ( (random permutation: size) do: [| :i | b value: (at: i) With: i ]. self ).
+  at: i Put: x IfAbsent: b = ( _VectorAt: i Put: x IfFail: [ b value ] ).
   rehashEmpty = ( 0 to: size - 1 Do: [| :i | at: i Put: vector copy ]. self ).
   collectionName = ( 'vector' ).
 |).
@@ -267,6 +286,8 @@ traits byteVector _AddSlots: (|
   at: i Put: b = ( _ByteVectorAt: i Put: b ).
   do: b = ( 0 to: size - 1 Do: [| :i | b value: (_ByteVectorAt: i) With: i ]. self ).
   bytesDo: b = ( do: b ).
+  at: i Put: x IfAbsent: b = ( _ByteVectorAt: i Put: x IfFail: [ b value ] ).
+  fillFrom: c = ( c do: [| :e. :i | at: i Put: e ]. self ).
   copySize: n = ( _ByteVectorCopySize: n ).
   copySize: n FillingWith: x = ( | r | r: _ByteVectorCopySize: n. size to: n - 1 Do: [| :i | r at: i Put: x ]. r ).
   copyEmpty = ( _ByteVectorCopySize: 0 ).
@@ -316,6 +337,17 @@ traits _AddSlots: (|
       v: items copyFrom: head UpTo: head + i. v add: x. head + i to: items size - 1 Do: [| :k | v add: (items at: k) ].
       items: v. head: 0. self ).
     insertAll: c At: i = ( c asVector reverseDo: [| :e | insert: e At: i ]. self ).
+    insert: x At: i IfAbsent: b = ( ((i < 0) || [ i > size ]) ifTrue: [ ^ b value ]. insert: x At: i ).
+    insertAll: c At: i IfAbsent: b = ( ((i < 0) || [ i > size ]) ifTrue: [ ^ b value ]. insertAll: c At: i ).
+    insert: x AfterElementSatisfying: blk IfAbsent: ab = ( findFirst: blk IfPresent: [| :e. :k | insert: x At: k + 1 ] IfAbsent: ab ).
+    insert: x BeforeElementSatisfying: blk IfAbsent: ab = ( findFirst: blk IfPresent: [| :e. :k | insert: x At: k ] IfAbsent: ab ).
+    insertAll: c AfterElementSatisfying: blk IfAbsent: ab = ( findFirst: blk IfPresent: [| :e. :k | insertAll: c At: k + 1 ] IfAbsent: ab ).
+    insertAll: c BeforeElementSatisfying: blk IfAbsent: ab = ( findFirst: blk IfPresent: [| :e. :k | insertAll: c At: k ] IfAbsent: ab ).
+    removeKeysFrom: i To: j IfAbsent: b = ( | v |
+      ((i < 0) || [ (j >= size) || [ i > j ] ]) ifTrue: [ ^ b value ].
+      v: items copyFrom: head UpTo: head + i. v addAll: (items copyFrom: head + j + 1). items: v. head: 0. self ).
+    removeKeysFrom: i To: j = ( removeKeysFrom: i To: j IfAbsent: [ error: 'removeKeysFrom:To: out of range' ] ).
+    compress = ( compact ).
     removeFirst = ( removeFirstIfAbsent: [ error: 'removeFirst: the list is empty' ] ).
     removeFirstIfAbsent: b = ( | x |
       isEmpty ifTrue: [ ^ b value ].
@@ -362,6 +394,17 @@ traits _AddSlots: (|
     includesKey: k = ( (indexOf: k) >= 0 ).
     if: k IsPresentDo: pb IfAbsentDo: ab = ( | i | i: indexOf: k. (i < 0) ifTrue: [ ab value ] False: [ pb value: (vs at: i) ] ).
     if: k IsPresentDo: pb = ( if: k IsPresentDo: pb IfAbsentDo: [ nil ] ).
+    if: k IsPresentPut: pb AndDo: pd IfAbsentDo: ab = ( | i | i: indexOf: k. (i < 0) ifTrue: [ ab value ] False: [ vs at: i Put: (pb value: (vs at: i)). pd value: (vs at: i) ] ).
+    if: k IsPresentDo: pd IfAbsentPut: ab AndDo: ad = ( | i | i: indexOf: k. (i < 0) ifTrue: [ ad value: (at: k Put: ab value) ] False: [ pd value: (vs at: i) ] ).
+    if: k IsPresentPut: pb AndDo: pd IfAbsentPut: ab AndDo: ad = ( | i | i: indexOf: k. (i < 0) ifTrue: [ ad value: (at: k Put: ab value) ] False: [ vs at: i Put: (pb value: (vs at: i)). pd value: (vs at: i) ] ).
+    equalsDictionary: d = ( self = d ).
+    isOrdered = ( true ).
+    selectAtRandom: n IfFail: fb = ( | r. ks2 |
+      size < n ifTrue: [ ^ fb value: 'not enough elements' ].
+      r: copyRemoveAll. ks2: keys.
+      (random permutation: ks2 size) do: [| :i. :j | j < n ifTrue: [ r add: (at: (ks2 at: i)) WithKey: (ks2 at: i) ] ].
+      r ).
+    selectAtRandom: n = ( selectAtRandom: n IfFail: [| :e | error: 'selectAtRandom: ', e ] ).
     at: k Put: v = ( | i |
       i: indexOf: k.
       (i >= 0) ifTrue: [ vs at: i Put: v. ^ v ].
@@ -418,6 +461,10 @@ traits _AddSlots: (|
     at: x IfAbsent: b = ( table at: x IfAbsent: b ).
     if: x IsAbsentAddAndDo: b = ( (includes: x) ifFalse: [ add: x. b value: x ]. self ).
     if: x IsPresentDo: pb IfAbsentDo: ab = ( table if: x IsPresentDo: pb IfAbsentDo: ab ).
+    if: x IsPresentDo: pb IfAbsentAddAndDo: ab = ( (includes: x) ifTrue: [ pb value: x ] False: [ add: x. ab value: x ]. self ).
+    isOrdered = ( true ).
+    selectAtRandom: n IfFail: fb = ( | v. r | size < n ifTrue: [ ^ fb value: 'not enough elements' ]. v: asVector. r: copyRemoveAll. (random permutation: v size) do: [| :i. :j | j < n ifTrue: [ r add: (v at: i) ] ]. r ).
+    selectAtRandom: n = ( selectAtRandom: n IfFail: [| :e | error: 'selectAtRandom: ', e ] ).
     remove: x IfAbsent: b = ( table removeKey: x IfAbsent: [ ^ b value ]. self ).
     removeAll = ( table removeAll. self ).
     do: b = ( table keysDo: [| :k | b value: k With: k ]. self ).
@@ -459,6 +506,8 @@ traits _AddSlots: (|
     flatVector = ( | v | v: vector copy. asVector do: [| :e | v addAll: e ]. v ).
     flatList = ( | l | l: list copyRemoveAll. asVector do: [| :e | l addAll: e ]. l ).
     flatSet = ( | s | s: set copyRemoveAll. asVector do: [| :e | s addAll: e ]. s ).
+    flatByteVector = ( | v | v: vector copy. asVector do: [| :e | e isString ifTrue: [ e bytesDo: [| :b | v add: b ] ] False: [ v addAll: e ] ]. v asByteVector ).
+    flatSizeHint = ( asVector inject: 0 Into: [| :n. :e | n + e size ] ).
     collectionName = ( 'collector' ).
   |).
 |).

@@ -49,6 +49,9 @@ traits _AddSlots: (|
     sumTo: n = ( | s <- 0 | self to: n Do: [| :i | s: s + i ]. s ).
     sumFrom: a To: b = ( | s <- 0 | a to: b Do: [| :i | s: s + i ]. s ).
     asBoolean = ( self != 0 ).
+    two = ( 2 ).
+    logBase: b = ( log: b ).
+    %+ a = ( self % a abs ).
   |).
 |).
 
@@ -116,6 +119,25 @@ traits _AddSlots: (|
     ceil = ( self ).
     /+ a = ( 0 - ((0 - self) / a) ).
     /- a = ( self / a ).
+    /~ a = ( (self + (a / 2)) / a ).
+    gcdExtended: a = ( | r0. r1. s0 <- 1. s1 <- 0. t0 <- 0. t1 <- 1. q. tmp |
+      r0: self. r1: a.
+      [ r1 = 0 ] whileFalse: [
+        q: r0 / r1.
+        tmp: r0 - (q * r1). r0: r1. r1: tmp.
+        tmp: s0 - (q * s1). s0: s1. s1: tmp.
+        tmp: t0 - (q * t1). t0: t1. t1: tmp ].
+      r0 < 0 ifTrue: [ r0: 0 - r0. s0: 0 - s0. t0: 0 - t0 ].
+      (r0 & s0 & t0) asVector ).
+    digitListBase: base Do: b = ( | n | base < 2 ifTrue: [ ^ error: 'digitListBase:Do: the base must be at least 2' ]. n: abs. [ b value: n % base. n: n / base. n > 0 ] whileTrue. self ).
+    asCharacterIfFail: b = ( _IntAsCharacterIfFail: [ b value ] ).
+    isPrime: rounds = ( isPrime ).
+    nextPrime: rounds = ( nextPrime ).
+    high16Bits = ( (self >> 16) && 16rFFFF ).
+    low16Bits = ( self && 16rFFFF ).
+    printStringPrecision: n = ( asFloat printStringPrecision: n ).
+    asSmallIntegerIfPossible = ( self ).
+    asSmallInteger = ( isBig ifTrue: [ error: 'asSmallInteger: too big for 64 bits' ] False: [ self ] ).
     asDigitList: base = ( | r. n | r: list copyRemoveAll. n: abs. [ r addFirst: n % base. n: n / base. n > 0 ] whileTrue. r ).
     asDigitList = ( asDigitList: 10 ).
     printStringPadWith: c ToSize: n = ( printStringBase: 10 PadWith: c ToSize: n ).

@@ -55,6 +55,22 @@ traits string _AddSlots: (|
     reverse = ( copyReversed ).
     copyAtMost: n = ( (size <= n) ifTrue: [ self ] False: [ copyFrom: 0 UpTo: n ] ).
     copyAtMostWithEllipsis: n = ( (size <= n) ifTrue: [ self ] False: [ (copyFrom: 0 UpTo: (n - 3 max: 0)) , '...' ] ).
+    copyAtMost: n WithEllipsisAt: f = ( | l. k |
+      n <= 3 ifTrue: [ ^ '...' copyAtMost: n ].
+      size <= n ifTrue: [ ^ self ].
+      k: n - 3. l: (k * f) truncate.
+      (copyFrom: 0 UpTo: l) , '...' , (copyFrom: size - (k - l)) ).
+    copyAtMostWithLeadingEllipsis: n = ( copyAtMost: n WithEllipsisAt: 0 ).
+    copyAtMostWithTrailingEllipsis: n = ( copyAtMost: n WithEllipsisAt: 1 ).
+    printStringSize: n = ( printString copyAtMostWithEllipsis: n ).
+    breakOnFirstSubstring: s = ( | i | i: indexOf: s. (i < 0) ifTrue: [ self ] False: [ (list copyRemoveAll add: (copyFrom: 0 UpTo: i)) add: (copyFrom: i + s size) ] ).
+    indent: n = ( | pad | pad: ' ' repeat: n. (lines copyMappedBy: [| :l | l isEmpty ifTrue: [ l ] False: [ pad , l ] ]) asVector joinUsing: '\n' ).
+    detabified: w = ( | sb. col <- 0 | sb: stringBuilder copy.
+      do: [| :c | (c = '\t') ifTrue: [ sb add: (' ' repeat: w - (col % w)). col: col + (w - (col % w)) ] False: [ sb add: c. col: (c = '\n') ifTrue: [ 0 ] False: [ col + 1 ] ] ].
+      sb contents ).
+    detabified = ( detabified: 8 ).
+    escaped = ( | p | p: _StringPrintString. p copyFrom: 1 UpTo: p size - 1 ).
+    asEscapeSequence = ( escaped ).
     copyReplaceAll: old With: new = ( _StringReplaceAll: old With: new asString IfFail: [| :e | error: 'copyReplaceAll:With: ', e ] ).
     copyMappedBy: b = ( | sb | sb: stringBuilder copy.
       _StringCharacters do: [| :c. :i. r | r: b value: c With: i. r isString ifFalse: [ ^ error: 'copyMappedBy: on a string needs strings, got ', r printString, ' (map asVector instead)' ]. sb add: r ].
@@ -119,6 +135,20 @@ traits string _AddSlots: (|
     trimmed = ( _StringTrim: 'both' ).
     leftShrinkwrapped = ( _StringTrim: 'left' ).
     rightShrinkwrapped = ( _StringTrim: 'right' ).
+    uncapitalizeAll = ( | sb. start <- true | sb: stringBuilder copy.
+      do: [| :c | sb add: (start ifTrue: [ c asLowercase ] False: [ c ]). start: c isWordSeparator ].
+      sb contents ).
+    leadingWhiteSpace = ( findFirst: [| :c | c isWhiteSpace not ] IfPresent: [| :c. :i | i ] IfAbsent: [ size ] ).
+    leadingSpaces = ( findFirst: [| :c | c != ' ' ] IfPresent: [| :c. :i | i ] IfAbsent: [ size ] ).
+    prependAOrAn = ( (isEmpty not && [ first isVowel ]) ifTrue: [ 'an ' , self ] False: [ 'a ' , self ] ).
+    hexAsIntegerIfFail: b = ( | n <- 0. d | isEmpty ifTrue: [ ^ b value ].
+      do: [| :c | d: '0123456789abcdef' indexOf: c asLowercase. ((d < 0) || [ c size != 1 ]) ifTrue: [ ^ b value ]. n: (n * 16) + d ].
+      n ).
+    hexAsInteger = ( hexAsIntegerIfFail: [ error: 'not a hexadecimal integer: ', printString ] ).
+    asSmallIntegerIfFail: b = ( | n | n: asIntegerIfFail: [ ^ b value ]. n isBig ifTrue: [ b value ] False: [ n ] ).
+    asBigInteger = ( asInteger ).
+    isCanonical = ( true ).
+    equalsCanonicalString: s = ( self = s ).
     padOnLeft: n = ( (' ' repeat: n - size) , self ).
     padOnRight: n = ( self , (' ' repeat: n - size) ).
     canonicalize = ( self ).

@@ -142,3 +142,32 @@ w add: 2. w add: 3.
 w remove: 2.
 assert equal: w printString To: 'vector(1, 3)'.
 assert that: [ w removeAll isEmpty ].
+
+"more of Self's collection protocol"
+out: stringBuilder copy. v doFirst: [| :e | out add: 'F' ] MiddleLast: [| :e | out add: 'm' ] IfEmpty: [ out add: 'none' ].
+assert equal: out contents To: 'Fmmmm'.
+out: stringBuilder copy. v doFirstMiddle: [| :e | out add: 'f' ] Last: [| :e | out add: 'L' ].
+assert equal: out contents To: 'ffffL'.
+assert equal: (v occurrencesOfEachElement at: 1) To: 2.
+assert equal: (v percentile: 50) To: 3.
+assert equal: (1 & 4 & 4) asVector harmonicMean To: 2.0.
+assert equal: (v copySortBySelector: '>') printString To: 'vector(5, 4, 3, 1, 1)'.
+assert that: [ (1 & 2) asVector < (1 & 3) asVector ].
+assert that: [ ((1 & 2) asVector < (1 & 2) asVector) not ].
+assert that: [ (1 & 2) asVector < (1 & 2 & 0) asVector ].
+assert equal: ((1 & 2) asVector compare: (1 & 2) asVector IfLess: [ 'lt' ] Equal: [ 'eq' ] Greater: [ 'gt' ]) To: 'eq'.
+assert equal: ((1 & 2 & 3 & 4) asVector replaceFrom: 1 UpTo: 3 With: (9 & 9 & 9) asVector) printString To: 'vector(1, 9, 9, 9, 4)'.
+assert equal: (v keyAt: 2 IfAbsent: [ -1 ]) To: 2.
+assert equal: (v keyAt: 20 IfAbsent: [ -1 ]) To: -1.
+acc: 0. v randomlyDo: [| :e | acc: acc + e ].
+assert equal: acc To: 14.
+l: (1 & 2 & 5) asList.
+l insert: 3 AfterElementSatisfying: [| :e | e = 2 ] IfAbsent: [ nil ].
+l insert: 4 BeforeElementSatisfying: [| :e | e = 5 ] IfAbsent: [ nil ].
+assert equal: l printString To: 'list(1, 2, 3, 4, 5)'.
+assert equal: (l insert: 0 AfterElementSatisfying: [| :e | e > 10 ] IfAbsent: [ 'absent' ]) To: 'absent'.
+l removeKeysFrom: 1 To: 3.
+assert equal: l printString To: 'list(1, 5)'.
+assert equal: (l insert: 7 At: 9 IfAbsent: [ 'bad index' ]) To: 'bad index'.
+assert equal: ((byteVector copySize: 3) fillFrom: (7 & 8 & 9) asVector) printString To: 'byteVector(7, 8, 9)'.
+assert equal: ('ab' & 'cd') flatByteVector size To: 4.

@@ -136,3 +136,12 @@ assert that: [ (9223372036854775807 + 1) isBig ].
 assert equal: -9223372036854775808 - 1 To: -9223372036854775809.
 assert error: [ 42 / 0 ] Matching: 'divisionByZeroError'.
 assert error: [ 42 % 0 ] Matching: 'divisionByZeroError'.
+assert equal: (7 /~ 2) To: 4.
+assert equal: (5 /~ 3) To: 2.
+assert equal: (240 gcdExtended: 46) printString To: 'vector(2, -9, 47)'.
+assert equal: 16r12345678 high16Bits To: 16r1234.
+assert equal: 16r12345678 low16Bits To: 16r5678.
+assert equal: (65 asCharacterIfFail: [ nil ]) To: 'A'.
+assert equal: (300 asCharacterIfFail: [ 'bad' ]) To: 'bad'.
+assert equal: (7 printStringPrecision: 2) To: '7.00'.
+assert equal: (-7 %+ 3) To: 2.

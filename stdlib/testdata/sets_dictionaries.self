@@ -65,3 +65,15 @@ assert equal: ((1 & 2) asVector asDictionary at: 1) To: 2.
 assert equal: orderedDictionary copyRemoveAll collectionName To: 'dictionary'.
 d removeAll.
 assert that: [ d isEmpty ].
+d: dictionary copyRemoveAll.
+d at: 'a' Put: 1.
+d if: 'a' IsPresentPut: [| :v | v + 10 ] AndDo: [| :v | acc: v ] IfAbsentDo: [ acc: 'absent' ].
+assert equal: (d at: 'a') To: 11.
+assert equal: acc To: 11.
+d if: 'b' IsPresentDo: [| :v | acc: v ] IfAbsentPut: [ 5 ] AndDo: [| :v | acc: v * 2 ].
+assert equal: (d at: 'b') To: 5.
+assert equal: acc To: 10.
+assert equal: (d selectAtRandom: 1) size To: 1.
+assert equal: (d selectAtRandom: 5 IfFail: [| :e | e ]) To: 'not enough elements'.
+assert that: [ d equalsDictionary: d copy ].
+assert equal: ((1 & 2 & 3) asSet selectAtRandom: 2) size To: 2.

@@ -94,3 +94,18 @@ assert error: [ 'abc' copyMappedBy: [| :c | 1 ] ] Matching: 'needs strings'.
 lobby _AddSlots: (| floatStrings = ('0.2' & '0.2e9' & '0.2e+9' & '0.2e-9' & '-0.0' & '0.0' & '0.0e9' & '-0.0e9' & '0.2e11' & '0.1e-8' & '0.1e-9' & ' 1.0 ') asVector.
                     floatValues = (0.2 & 0.2e9 & 0.2e+9 & 0.2e-9 & -0.0 & 0.0 & 0.0e9 & -0.0e9 & 0.2e11 & 0.1e-8 & 0.1e-9 & 1.0) asVector |).
 floatStrings do: [| :s. :i | assert equal: s asFloat To: (floatValues at: i) ].
+assert equal: ('abcdefghij' copyAtMostWithLeadingEllipsis: 6) To: '...hij'.
+assert equal: ('abcdefghij' copyAtMostWithTrailingEllipsis: 6) To: 'abc...'.
+assert equal: ('key=value=x' breakOnFirstSubstring: '=') To: ('key' & 'value=x') asList.
+assert equal: ('plain' breakOnFirstSubstring: '=') To: 'plain'.
+assert equal: ('a\n\nb' indent: 2) To: '  a\n\n  b'.
+assert equal: ('a\tb' detabified: 4) To: 'a   b'.
+assert equal: 'tab\there' escaped To: 'tab\\there'.
+assert equal: 'Hello Big World' uncapitalizeAll To: 'hello big world'.
+assert equal: '   x' leadingWhiteSpace To: 3.
+assert equal: 'apple' prependAOrAn To: 'an apple'.
+assert equal: 'pear' prependAOrAn To: 'a pear'.
+assert equal: 'ff' hexAsInteger To: 255.
+assert equal: ('fg' hexAsIntegerIfFail: [ 'bad' ]) To: 'bad'.
+assert equal: ('99999999999999999999' asSmallIntegerIfFail: [ 'too big' ]) To: 'too big'.
+assert equal: ('hello' printStringSize: 5) To: '\'h...'.
