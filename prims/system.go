@@ -26,7 +26,7 @@ var systemPrims = []vm.Primitive{
 				return v, nil
 			}
 		}
-		t.Raise(vm.ErrUndefinedSelector, fmt.Sprintf("%s does not understand '%s'", t.VM().Describe(r), sel))
+		t.Raise(vm.ErrUndefinedSelector, fmt.Sprintf("%s does not understand '%s'%s", t.VM().Describe(r), sel, didYouMean(suggest(t, r, sel))))
 		return vm.Value{}, nil
 	}),
 	p("_Generate:Arguments:", "have the generative kernel write the missing method (traits generative)", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {

@@ -221,3 +221,37 @@ func (v Value) Elements() []Value {
 	}
 	return *v.o.data.(*[]Value)
 }
+
+// Selectors returns every selector v understands: the slot names of its
+// map and of all its ancestors (setters included), each once.
+func (vm *VM) Selectors(v Value) []string {
+	var out []string
+	seen := map[string]bool{}
+	visited := map[*Object]bool{}
+	var walk func(m *Map, o *Object)
+	walk = func(m *Map, o *Object) {
+		for i := range m.slots {
+			if name := m.slots[i].Name; !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+		for _, pi := range m.parents {
+			ps := &m.slots[pi]
+			pv := ps.Const
+			if ps.Kind == SlotData && o != nil {
+				pv = o.fields[ps.Field]
+			}
+			if pv.o == nil || visited[pv.o] {
+				continue
+			}
+			visited[pv.o] = true
+			walk(vm.MapOf(pv), pv.o)
+		}
+	}
+	if v.o != nil {
+		visited[v.o] = true
+	}
+	walk(vm.MapOf(v), v.o)
+	return out
+}
