@@ -16,7 +16,6 @@ traits _AddSlots: (|
     absoluteValue = ( abs ).
     square = ( self * self ).
     double = ( self + self ).
-    half = ( self / 2 ).
     succ = ( self + 1 ).
     pred = ( self - 1 ).
     successor = ( self + 1 ).
