@@ -6,9 +6,9 @@ import (
 
 // Check compiles every statement of f, and every method and slot
 // initialiser in it, without running anything. It returns the compile
-// errors (unknown primitives, assignments to constant locals,
-// methods whose arguments do not match their selector, slots with
-// arguments whose value is not a method), each with its position.
+// errors (unknown primitives, methods whose arguments do not match their
+// selector, slots with arguments whose value is not a method), each with
+// its position.
 func (vm *VM) Check(f *lang.File) []error {
 	t := vm.NewThread()
 	var errs []error

@@ -122,13 +122,11 @@ func (c *compiler) localAccess(n *lang.Send) evalFn {
 		if !ok {
 			return nil
 		}
-		if l.arg {
-			// As in Self, an argument has no assignment slot: `a: v`
-			// is an ordinary implicit-receiver send.
+		if l.arg || !l.assignable {
+			// As in Self, an argument or a constant slot has no
+			// assignment slot: `a: v` is an ordinary implicit-receiver
+			// send.
 			return nil
-		}
-		if !l.assignable {
-			c.errorAt(n, "cannot assign to constant slot '%s'", name)
 		}
 		i := l.idx
 		x := c.expr(n.Args[0])

@@ -122,8 +122,9 @@ func TestErrorKindsAndCause(t *testing.T) {
 	}
 }
 
-// Self arguments have no assignment slot: inside a method whose argument
-// is called error, `error: x` is an ordinary implicit-receiver send.
+// Self arguments and constant slots have no assignment slot: inside a
+// method whose argument is called error, `error: x` is an ordinary
+// implicit-receiver send.
 func TestAssignToArgumentNameIsASend(t *testing.T) {
 	th, _ := boot(t)
 	eval(t, th, `lobby _AddSlots: (| said <- ''. error: msg = ( said: msg ). wrap: error = ( error: error, '!'. said ) |)`)
@@ -133,6 +134,10 @@ func TestAssignToArgumentNameIsASend(t *testing.T) {
 	// block arguments too
 	if got := eval(t, th, "[| :error | error: 'b' ] value: 1. said"); got != "'b'" {
 		t.Errorf("in a block: %s", got)
+	}
+	// and constant locals
+	if got := eval(t, th, "[| error = 3 | error: 'c' ] value. said"); got != "'c'" {
+		t.Errorf("a constant local: %s", got)
 	}
 }
 
