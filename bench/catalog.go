@@ -151,7 +151,6 @@ func catalogSuite() {
 	fmt.Printf("catalog targets (indexing >= bleve, pass 2 medians <= bleve's): %s\n", status)
 }
 
-
 func medianDur(ds []time.Duration) time.Duration {
 	s := append([]time.Duration(nil), ds...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
