@@ -220,6 +220,9 @@ func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) error 
 			}
 		}
 	}
+	if err == nil {
+		img.wrote = true
+	}
 	if err != nil {
 		if isNoSpace(err) {
 			if _, ok := err.(*diskError); !ok {

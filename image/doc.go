@@ -34,6 +34,12 @@
 // new objects and the meta records never makes Pebble rewrite the bulk of
 // the heap).
 //
+// Close writes what the process committed out of Pebble's log into a
+// table, so that the next Open has no log to replay: that replay's flush
+// could start a compaction, and Pebble's Open waits for compactions. The
+// session that wrote pays for it; a reopen reads only the roots
+// (BenchmarkReopen).
+//
 // # Format versions
 //
 // Open reads every earlier format and upgrades it in place before the

@@ -55,6 +55,7 @@ type Image struct {
 	watch     *diskWatch  // Pebble's background errors and write stalls (disk.go)
 	readOnly  error       // set when opened read-only for lack of space: commits answer it
 	abandoned *commitWait // a commit abandoned on a full disk, not ended yet
+	wrote     bool        // something was committed since the image was opened
 }
 
 // Open opens the image in opts.Dir, creating an empty one if the
@@ -237,9 +238,34 @@ func (img *Image) Close() error {
 	if !img.finishAbandoned() {
 		return fmt.Errorf("image %s: a commit abandoned on the full disk has not ended, so the image stays open until this process exits", img.opts.Dir)
 	}
+	if img.wrote && img.failed == nil {
+		img.flushLog()
+	}
 	err := img.db.Close()
 	img.release()
 	return err
+}
+
+// flushLog writes what this process committed from Pebble's log into a
+// table before closing, so that the next Open has no log to replay: that
+// replay's flush, and the compaction it may start, would otherwise make
+// the next start wait (Pebble's Open waits for compactions). On a full
+// disk it gives up: the commits are durable in the log either way.
+func (img *Image) flushLog() {
+	done, err := img.db.AsyncFlush()
+	if err != nil {
+		return
+	}
+	for {
+		select {
+		case <-done:
+			return
+		case <-img.watch.wake:
+			if img.watch.full() != nil {
+				return
+			}
+		}
+	}
 }
 
 // DB returns the Pebble database (for snapshots and checks).
