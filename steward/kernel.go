@@ -29,7 +29,7 @@ func (s *steward) start() (*kernel, error) {
 	k.cmd.Stdout = s.cfg.Stdout
 	k.cmd.Stderr = io.MultiWriter(s.cfg.Stderr, k.stderr)
 	k.cmd.SysProcAttr = ownGroup()
-	sum, _ := fileSHA256(s.kernel)
+	sum, _ := s.kernelSHA256()
 	if err := k.cmd.Start(); err != nil {
 		return nil, err
 	}
@@ -105,6 +105,28 @@ func (t *tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(bytes.TrimSpace(t.buf))
+}
+
+// kernelSHA256 is the hex sha256 of the kernel binary, computed again
+// only when the file's identity, size or modification time changed.
+func (s *steward) kernelSHA256() (string, error) {
+	info, err := os.Stat(s.kernel)
+	if err != nil {
+		return "", err
+	}
+	key := fmt.Sprintf("%d %d", info.Size(), info.ModTime().UnixNano())
+	if ino, ok := inode(info); ok {
+		key += fmt.Sprintf(" %d", ino)
+	}
+	if key == s.sumKey {
+		return s.sum, nil
+	}
+	sum, err := fileSHA256(s.kernel)
+	if err != nil {
+		return "", err
+	}
+	s.sumKey, s.sum = key, sum
+	return sum, nil
 }
 
 // fileSHA256 is the hex sha256 of the file at path.

@@ -19,3 +19,5 @@ func killGroup(pid int) {
 func ownerOK(info fs.FileInfo) (uid int, ok bool) { return -1, true }
 
 const openNoFollow = 0
+
+func inode(info fs.FileInfo) (uint64, bool) { return 0, false }

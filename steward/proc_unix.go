@@ -28,3 +28,12 @@ func ownerOK(info fs.FileInfo) (uid int, ok bool) {
 
 // openNoFollow is the flag that makes open fail on a symbolic link.
 const openNoFollow = syscall.O_NOFOLLOW | syscall.O_NONBLOCK
+
+// inode is the file's inode number.
+func inode(info fs.FileInfo) (uint64, bool) {
+	st, ok := info.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return uint64(st.Ino), true
+}

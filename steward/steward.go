@@ -120,6 +120,8 @@ type steward struct {
 	// backup is the previous kernel binary kept after an upgrade that
 	// changed it, until the new one has lived past QuickDeath ("" if none).
 	backup string
+	// the kernel binary's last sha256 and the stat it was computed for
+	sum, sumKey string
 }
 
 // Run supervises the kernel until ctx ends (it then stops the kernel

@@ -62,7 +62,7 @@ func (s *steward) upgrade(ctx context.Context, k *kernel) bool {
 		return false
 	}
 	s.log.Info("upgrade arrived", "commands", len(in.commands), "instructions_sha256", in.sha256)
-	res.Kernel.Before, _ = fileSHA256(s.kernel)
+	res.Kernel.Before, _ = s.kernelSHA256()
 	backup := ""
 	if res.Kernel.Before != "" {
 		if backup, err = s.saveBackup(); err != nil {
@@ -85,7 +85,7 @@ func (s *steward) upgrade(ctx context.Context, k *kernel) bool {
 			break
 		}
 	}
-	res.Kernel.After, _ = fileSHA256(s.kernel)
+	res.Kernel.After, _ = s.kernelSHA256()
 	switch {
 	case res.Kernel.After == res.Kernel.Before:
 		s.removeBackup(backup)
@@ -209,7 +209,7 @@ func (s *steward) restoreBackup(why string) bool {
 		s.log.Error("cannot put the previous kernel binary back", "why", why, "err", err)
 		return false
 	}
-	sum, _ := fileSHA256(s.kernel)
+	sum, _ := s.kernelSHA256()
 	s.log.Warn("put the previous kernel binary back", "why", why, "binary", s.kernel, "sha256", sum)
 	s.removeBackup(backup)
 	return true
