@@ -233,3 +233,18 @@ func TestTrivialMethodsBehave(t *testing.T) {
 		t.Errorf("%v %q\n%s", e.Kind, e.Msg, e.Backtrace())
 	}
 }
+
+// A method found through an assignable parent (an uncached lookup) keeps
+// its holder when compiling it runs a local's initialiser that makes
+// another uncached lookup.
+func TestUncachedSendCompilingMethod(t *testing.T) {
+	th, _ := boot(t)
+	eval(t, th, `lobby _AddSlots: (| base1 = (| hi = ( 'base1' ) |).
+		other = (| ping = ( 'o' ) |).
+		kid2 = (| q* <- nil |) |)`)
+	eval(t, th, `kid2 q: other. lobby _AddSlots: (| mid = (| parent* = base1. go = ( | x = kid2 ping | resend.hi, x ) |).
+		kid = (| p* <- nil |) |). kid p: mid. 0`)
+	if got := eval(t, th, "kid go"); got != "'base1o'" {
+		t.Errorf("kid go = %s", got)
+	}
+}

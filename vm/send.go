@@ -252,16 +252,19 @@ func (t *Thread) sendFrom(rcv, start Value, s *sendSite, cf *Frame, args []Value
 	case icHolderField:
 		return e.holder.fields[e.field]
 	case icMethod:
-		code := e.method.code
+		// e may be t.tmp, which compiling (it runs slot initialisers)
+		// can overwrite: read it first
+		meth, holder := e.method, e.holder
+		code := meth.code
 		if code == nil {
-			code = t.compileMethod(e.method)
+			code = t.compileMethod(meth)
 		}
 		if code.trivial != nil {
 			if v, ok := t.answerTrivial(code.trivial, rcv, args); ok {
 				return v
 			}
 		}
-		return t.call(cf, code, args, rcv, e.holder, nil, s)
+		return t.call(cf, code, args, rcv, holder, nil, s)
 	case icConst:
 		return e.val
 	case icSelfSetter:
