@@ -8,6 +8,7 @@ import (
 
 	"github.com/vmihailenco/msgpack/v5"
 
+	"batos/bridge/internal/zmtp"
 	"batos/bridge/wire"
 )
 
@@ -26,7 +27,7 @@ func reqError(code, format string, args ...any) *wire.Error {
 // decodeRequest checks and decodes a payload. On failure it returns the
 // error to reply with, and whatever id it could read.
 func decodeRequest(payload []byte, maxDepth int) (*request, *wire.Error) {
-	if len(payload) == oversizeLen && bytes.Equal(payload, oversizeMarker) {
+	if string(payload) == zmtp.OversizeMarker {
 		return nil, reqError(wire.CodeTooLarge, "a frame of the request is larger than the server's limit (--max-frame)")
 	}
 	if off, err := checkShape(payload, maxDepth); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-zeromq/zmq4"
 
+	"batos/bridge/internal/zmtp"
 	"batos/bridge/wire"
 	"batos/image"
 	"batos/vm"
@@ -109,7 +110,7 @@ func New(cfg Config, t *vm.Thread, img *image.Image) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	scheme, err := registerTransport(cfg.MaxFrame)
+	scheme, err := zmtp.Register(cfg.MaxFrame, true)
 	if err != nil {
 		return nil, err
 	}

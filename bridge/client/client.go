@@ -20,6 +20,7 @@ import (
 	"github.com/go-zeromq/zmq4"
 	"github.com/vmihailenco/msgpack/v5"
 
+	"batos/bridge/internal/zmtp"
 	"batos/bridge/wire"
 )
 
@@ -47,13 +48,27 @@ func Dial(endpoint string, opts Options) (*Client, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 30 * time.Second
 	}
+	ep, err := zmtp.Endpoint(scheme(), endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("bridge client: %w", err)
+	}
 	sock := zmq4.NewDealer(context.Background(), zmq4.WithLogger(log.New(io.Discard, "", 0)), zmq4.WithDialerTimeout(opts.Timeout))
-	if err := sock.Dial(endpoint); err != nil {
+	if err := sock.Dial(ep); err != nil {
 		sock.Close()
 		return nil, fmt.Errorf("bridge client: %w", err)
 	}
 	return &Client{opts: opts, sock: sock}, nil
 }
+
+// scheme is the client's transport (buffered reads, one write per
+// message), registered once.
+var scheme = sync.OnceValue(func() string {
+	s, err := zmtp.Register(0, false)
+	if err != nil {
+		panic(err)
+	}
+	return s
+})
 
 // Close closes the connection.
 func (c *Client) Close() error { return c.sock.Close() }
