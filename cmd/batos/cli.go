@@ -225,6 +225,8 @@ func (c *cli) main(args []string) error {
 		return c.modelCmd(args)
 	case "gen":
 		return c.genCmd(args)
+	case "catalog":
+		return c.catalogCmd(args)
 	case "doc":
 		return c.doc(args)
 	case "serve":

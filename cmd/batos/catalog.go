@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strconv"
+	"unicode/utf8"
+
+	"batos/image"
+	"batos/vm"
+)
+
+// The knowledge catalog on the command line (stdlib/mind/catalog.self,
+// docs/catalog.md): `batos catalog add FILE...` imports text and Markdown
+// files, one transaction per file, with a progress line; `search`,
+// `remove` and `info`.
+
+const catalogCommands = "add, search, remove, info"
+
+// catalogCmd implements `batos catalog add|search|remove|info`.
+func (c *cli) catalogCmd(args []string) error {
+	if len(args) == 0 {
+		return usagef("catalog: which command? (%s)", catalogCommands)
+	}
+	sub, args := args[0], args[1:]
+	fs := c.newFlags("catalog " + sub)
+	c.vmFlags(fs)
+	top := 5
+	switch sub {
+	case "add", "remove", "info":
+	case "search":
+		fs.IntVar(&top, "top", 5, "how many chunks to show")
+	default:
+		return usagef("catalog: unknown command %q (%s)", sub, catalogCommands)
+	}
+	pos, err := c.parseMixed(fs, args)
+	if err != nil {
+		return err
+	}
+	switch {
+	case sub == "info" && len(pos) > 0:
+		return usagef("catalog info: unexpected argument %q", pos[0])
+	case sub == "search" && len(pos) != 1:
+		return usagef("catalog search: give one query (quote it)")
+	case (sub == "add" || sub == "remove") && len(pos) == 0:
+		return usagef("catalog %s: no %s given", sub, map[string]string{"add": "file", "remove": "document id"}[sub])
+	}
+	// read and check every file before anything is indexed
+	texts := make([]string, len(pos))
+	if sub == "add" {
+		for i, p := range pos {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return fmt.Errorf("catalog add: %w", err)
+			}
+			if bytes.IndexByte(b, 0) >= 0 || !utf8.Valid(b) {
+				return fmt.Errorf("catalog add: %s: not a text file (it is not UTF-8 text)", p)
+			}
+			texts[i] = string(b)
+		}
+	}
+	t, closer, err := c.boot(nil)
+	if err != nil {
+		return err
+	}
+	defer closer()
+	v := t.VM()
+	t.Atomic = true
+	// do runs f as one transaction.
+	do := func(f func(cat vm.Value) vm.Value) (vm.Value, error) {
+		r, err := t.Call(func() vm.Value { return f(t.Send(vm.Ref(v.Lobby), "catalog")) })
+		if err != nil {
+			v.Abort()
+			return r, err
+		}
+		return r, v.Commit()
+	}
+	describe := func() string {
+		var s string
+		do(func(cat vm.Value) vm.Value {
+			r := t.Send(cat, "printString")
+			s, _ = r.Str()
+			return r
+		})
+		return s
+	}
+	switch sub {
+	case "add":
+		progress := image.NewProgress(c.stderr)
+		progress.Start("catalog add", int64(len(pos)), "files")
+		for i, p := range pos {
+			_, err := do(func(cat vm.Value) vm.Value {
+				return t.Send(cat, "index:Id:Metadata:", v.String(texts[i]), v.String(p), v.String(p))
+			})
+			if err != nil {
+				progress.Done()
+				return fmt.Errorf("catalog add: %s: %w (the files before it were added)", p, err)
+			}
+			progress.Add(1)
+		}
+		progress.Done()
+		fmt.Fprintf(c.stdout, "added %d file(s): %s\n", len(pos), describe())
+	case "remove":
+		for _, id := range pos {
+			if _, err := do(func(cat vm.Value) vm.Value { return t.Send(cat, "remove:", v.String(id)) }); err != nil {
+				return fmt.Errorf("catalog remove: %s: %w", id, err)
+			}
+		}
+		fmt.Fprintln(c.stdout, describe())
+	case "info":
+		fmt.Fprintln(c.stdout, describe())
+	case "search":
+		var lines []string
+		_, err := do(func(cat vm.Value) vm.Value {
+			hits := t.Send(cat, "search:Top:", v.String(pos[0]), vm.Int(int64(top)))
+			hs, _ := hits.Vector()
+			for _, h := range hs {
+				id, _ := t.Send(t.Send(h, "docId"), "printString").Str()
+				score, _ := t.Send(t.Send(h, "score"), "printString").Str()
+				pos, _ := t.Send(t.Send(t.Send(h, "chunk"), "position"), "printString").Str()
+				text, _ := t.Send(h, "text").Str()
+				lines = append(lines, fmt.Sprintf("%s %s #%s: %s", score, id, pos, strconv.Quote(text)))
+			}
+			return hits
+		})
+		if err != nil {
+			return fmt.Errorf("catalog search: %w", err)
+		}
+		for _, l := range lines {
+			fmt.Fprintln(c.stdout, l)
+		}
+		if len(lines) == 0 {
+			fmt.Fprintln(c.stdout, "no chunk matches")
+		}
+	}
+	return nil
+}
