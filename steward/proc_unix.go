@@ -8,8 +8,13 @@ import (
 )
 
 // ownGroup puts the kernel in its own process group, so a Ctrl-C at the
-// terminal reaches only the steward, which stops the kernel itself.
-func ownGroup() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
+// terminal reaches only the steward, which stops the kernel itself; on
+// Linux the kernel also gets SIGTERM if the steward dies.
+func ownGroup() *syscall.SysProcAttr {
+	attr := &syscall.SysProcAttr{Setpgid: true}
+	setDeathSignal(attr)
+	return attr
+}
 
 // killGroup sends SIGKILL to the process group the kernel leads (the
 // kernel and any process it started).

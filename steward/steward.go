@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 )
 
@@ -132,6 +133,11 @@ func Run(ctx context.Context, cfg Config) error {
 	if err := cfg.defaults(); err != nil {
 		return err
 	}
+	// the kernel's parent-death signal (Linux) fires when the thread that
+	// started it ends; keep this goroutine, which starts every kernel, on
+	// one thread that lives as long as Run
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	kernel, err := filepath.Abs(cfg.Kernel[0])
 	if err != nil {
 		return fmt.Errorf("steward: kernel %s: %w", cfg.Kernel[0], err)
