@@ -180,6 +180,16 @@ func init() {
 			}
 			return vm.Int(int64(r)), nil
 		}),
+		strPrim("_StringMatchesPattern:IgnoreCase:", "whether the string matches a pattern where ? is any one character and * any run of characters", func(t *vm.Thread, s string, a []vm.Value) (vm.Value, error) {
+			pat, ok := str(a[0])
+			if !ok {
+				return vm.Value{}, badType
+			}
+			if a[1].Is(t.VM().Bool(true)) {
+				s, pat = strings.ToLower(s), strings.ToLower(pat)
+			}
+			return t.VM().Bool(globMatch([]rune(pat), []rune(s))), nil
+		}),
 		p("_IntAsUTF8Character", "the one-character string (UTF-8) for this Unicode code point", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
 			if !r.IsInt() || r.Int() < 0 || r.Int() > unicode.MaxRune || !utf8.ValidRune(rune(r.Int())) {
 				return vm.Value{}, vm.Fail("badCodePointError")
@@ -187,4 +197,31 @@ func init() {
 			return t.VM().String(string(rune(r.Int()))), nil
 		}),
 	)
+}
+
+// globMatch reports whether text matches pattern, where '?' matches any
+// one character and '*' any run of characters (linear backtracking over
+// the last star).
+func globMatch(pattern, text []rune) bool {
+	p, t, star, mark := 0, 0, -1, 0
+	for t < len(text) {
+		switch {
+		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == text[t]):
+			p++
+			t++
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, t
+			p++
+		case star >= 0:
+			p = star + 1
+			mark++
+			t = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }

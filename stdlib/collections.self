@@ -288,6 +288,33 @@ traits byteVector _AddSlots: (|
   bytesDo: b = ( do: b ).
   at: i Put: x IfAbsent: b = ( _ByteVectorAt: i Put: x IfFail: [ b value ] ).
   fillFrom: c = ( c do: [| :e. :i | at: i Put: e ]. self ).
+  bytewise: v With: b = ( | r |
+    (v size = size) ifFalse: [ ^ error: 'byteVector: sizes differ (', size printString, ' and ', v size printString, ')' ].
+    r: copy. 0 to: size - 1 Do: [| :i | r at: i Put: (b value: (at: i) With: (v at: i)) ]. r ).
+  && v = ( bytewise: v With: [| :a. :b | a && b ] ).
+  || v = ( bytewise: v With: [| :a. :b | a || b ] ).
+  ^^ v = ( bytewise: v With: [| :a. :b | a bitXor: b ] ).
+  intSize: bits Signed: s At: i BigEndian: big IfFail: fb = ( | n <- 0. k |
+    k: bits / 8.
+    (((bits % 8) != 0) || [ (i < 0) || [ (i + k) > size ] ]) ifTrue: [ ^ fb value: 'badIndexError' ].
+    0 to: k - 1 Do: [| :j | n: (n << 8) || (at: (big ifTrue: [ i + j ] False: [ ((i + k) - 1) - j ])) ].
+    (s && [ n >= (1 << (bits - 1)) ]) ifTrue: [ n: n - (1 << bits) ].
+    n ).
+  intSize: bits Signed: s At: i Put: x BigEndian: big IfFail: fb = ( | v. k |
+    k: bits / 8. v: x.
+    (((bits % 8) != 0) || [ (i < 0) || [ (i + k) > size ] ]) ifTrue: [ ^ fb value: 'badIndexError' ].
+    (s && [ v < 0 ]) ifTrue: [ v: v + (1 << bits) ].
+    ((v < 0) || [ v >= (1 << bits) ]) ifTrue: [ ^ fb value: 'overflowError' ].
+    k - 1 to: 0 By: -1 Do: [| :j | at: (big ifTrue: [ i + j ] False: [ ((i + k) - 1) - j ]) Put: (v && 255). v: v >> 8 ].
+    self ).
+  bigEndianIntSize: bits Signed: s At: i IfFail: fb = ( intSize: bits Signed: s At: i BigEndian: true IfFail: fb ).
+  bigEndianIntSize: bits Signed: s At: i = ( intSize: bits Signed: s At: i BigEndian: true IfFail: [| :e | error: 'bigEndianIntSize:Signed:At: ', e ] ).
+  littleEndianIntSize: bits Signed: s At: i IfFail: fb = ( intSize: bits Signed: s At: i BigEndian: false IfFail: fb ).
+  littleEndianIntSize: bits Signed: s At: i = ( intSize: bits Signed: s At: i BigEndian: false IfFail: [| :e | error: 'littleEndianIntSize:Signed:At: ', e ] ).
+  bigEndianIntSize: bits Signed: s At: i Put: x IfFail: fb = ( intSize: bits Signed: s At: i Put: x BigEndian: true IfFail: fb ).
+  bigEndianIntSize: bits Signed: s At: i Put: x = ( intSize: bits Signed: s At: i Put: x BigEndian: true IfFail: [| :e | error: 'bigEndianIntSize:Signed:At:Put: ', e ] ).
+  littleEndianIntSize: bits Signed: s At: i Put: x IfFail: fb = ( intSize: bits Signed: s At: i Put: x BigEndian: false IfFail: fb ).
+  littleEndianIntSize: bits Signed: s At: i Put: x = ( intSize: bits Signed: s At: i Put: x BigEndian: false IfFail: [| :e | error: 'littleEndianIntSize:Signed:At:Put: ', e ] ).
   copySize: n = ( _ByteVectorCopySize: n ).
   copySize: n FillingWith: x = ( | r | r: _ByteVectorCopySize: n. size to: n - 1 Do: [| :i | r at: i Put: x ]. r ).
   copyEmpty = ( _ByteVectorCopySize: 0 ).

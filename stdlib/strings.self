@@ -148,6 +148,8 @@ traits string _AddSlots: (|
     asSmallIntegerIfFail: b = ( | n | n: asIntegerIfFail: [ ^ b value ]. n isBig ifTrue: [ b value ] False: [ n ] ).
     asBigInteger = ( asInteger ).
     isCanonical = ( true ).
+    matchesPattern: p IgnoreCase: c = ( _StringMatchesPattern: p IgnoreCase: c ).
+    matchesPattern: p = ( _StringMatchesPattern: p IgnoreCase: false ).
     equalsCanonicalString: s = ( self = s ).
     padOnLeft: n = ( (' ' repeat: n - size) , self ).
     padOnRight: n = ( self , (' ' repeat: n - size) ).

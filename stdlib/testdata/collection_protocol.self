@@ -171,3 +171,20 @@ assert equal: l printString To: 'list(1, 5)'.
 assert equal: (l insert: 7 At: 9 IfAbsent: [ 'bad index' ]) To: 'bad index'.
 assert equal: ((byteVector copySize: 3) fillFrom: (7 & 8 & 9) asVector) printString To: 'byteVector(7, 8, 9)'.
 assert equal: ('ab' & 'cd') flatByteVector size To: 4.
+"byte vectors: integers in big- and little-endian byte order, bitwise operations"
+lobby _AddSlots: (| bv <- nil |).
+bv: byteVector copySize: 8.
+bv bigEndianIntSize: 32 Signed: false At: 0 Put: 16r01020304.
+assert equal: bv printString To: 'byteVector(1, 2, 3, 4, 0, 0, 0, 0)'.
+assert equal: (bv bigEndianIntSize: 32 Signed: false At: 0) To: 16r01020304.
+assert equal: (bv littleEndianIntSize: 16 Signed: false At: 0) To: 16r0201.
+bv littleEndianIntSize: 16 Signed: true At: 4 Put: -2.
+assert equal: (bv at: 4) To: 254.
+assert equal: (bv at: 5) To: 255.
+assert equal: (bv littleEndianIntSize: 16 Signed: true At: 4) To: -2.
+assert equal: (bv littleEndianIntSize: 16 Signed: false At: 4) To: 65534.
+assert equal: (bv bigEndianIntSize: 32 Signed: false At: 6 IfFail: [| :e | e ]) To: 'badIndexError'.
+assert equal: (bv bigEndianIntSize: 8 Signed: false At: 0 Put: 256 IfFail: [| :e | e ]) To: 'overflowError'.
+assert equal: (((3 & 5) asVector asByteVector) && ((6 & 4) asVector asByteVector)) printString To: 'byteVector(2, 4)'.
+assert equal: (((3 & 5) asVector asByteVector) || ((6 & 4) asVector asByteVector)) printString To: 'byteVector(7, 5)'.
+assert equal: (((3 & 5) asVector asByteVector) ^^ ((6 & 4) asVector asByteVector)) printString To: 'byteVector(5, 1)'.

@@ -109,3 +109,9 @@ assert equal: 'ff' hexAsInteger To: 255.
 assert equal: ('fg' hexAsIntegerIfFail: [ 'bad' ]) To: 'bad'.
 assert equal: ('99999999999999999999' asSmallIntegerIfFail: [ 'too big' ]) To: 'too big'.
 assert equal: ('hello' printStringSize: 5) To: '\'h...'.
+assert that: [ 'hello.self' matchesPattern: '*.self' ].
+assert that: [ 'hello' matchesPattern: 'h?llo' ].
+assert that: [ ('hello' matchesPattern: 'h?lo') not ].
+assert that: [ 'café au lait' matchesPattern: 'caf? *' ].
+assert that: [ 'HELLO' matchesPattern: 'h*o' IgnoreCase: true ].
+assert that: [ ('HELLO' matchesPattern: 'h*o') not ].
