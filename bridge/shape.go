@@ -27,7 +27,7 @@ func checkShape(b []byte, maxDepth int) (int, error) {
 		}
 		pending[len(pending)-1]--
 		if i >= len(b) {
-			return i, fmt.Errorf("the msgpack value ends early, at byte %d", i)
+			return i, errors.New("the msgpack value ends early")
 		}
 		c := b[i]
 		at := i
@@ -93,18 +93,18 @@ func checkShape(b []byte, maxDepth int) (int, error) {
 			n *= 2
 			container = true
 		default: // 0xc1 is never used
-			return at, fmt.Errorf("byte %d: 0x%02x is not a msgpack type", at, c)
+			return at, fmt.Errorf("0x%02x is not a msgpack type", c)
 		}
 		if !ok {
-			return at, fmt.Errorf("byte %d: the msgpack value ends early", at)
+			return at, errors.New("the msgpack value ends early")
 		}
 		if container {
 			// every value takes at least one byte
 			if n > uint64(len(b)-i) {
-				return at, fmt.Errorf("byte %d: a container of %d values in %d bytes", at, n, len(b)-i)
+				return at, fmt.Errorf("a container of %d values in %d bytes", n, len(b)-i)
 			}
 			if len(pending) >= maxDepth+1 && n > 0 {
-				return at, fmt.Errorf("byte %d: %w (%d)", at, errTooDeep, maxDepth)
+				return at, fmt.Errorf("%w (%d)", errTooDeep, maxDepth)
 			}
 			if n > 0 {
 				pending = append(pending, n)
@@ -112,12 +112,12 @@ func checkShape(b []byte, maxDepth int) (int, error) {
 			continue
 		}
 		if skip > uint64(len(b)-i) {
-			return at, fmt.Errorf("byte %d: the msgpack value ends early", at)
+			return at, errors.New("the msgpack value ends early")
 		}
 		i += int(skip)
 	}
 	if i != len(b) {
-		return i, fmt.Errorf("byte %d: %d bytes after the msgpack value", i, len(b)-i)
+		return i, fmt.Errorf("%d bytes after the msgpack value", len(b)-i)
 	}
 	return 0, nil
 }

@@ -43,6 +43,9 @@ type Client struct {
 // is closed then (a late reply would answer the wrong request).
 var ErrTimeout = errors.New("bridge client: no reply in time")
 
+// dialTimeout bounds connecting.
+const dialTimeout = 10 * time.Second
+
 // Dial connects to endpoint (tcp://HOST:PORT).
 func Dial(endpoint string, opts Options) (*Client, error) {
 	if opts.Timeout <= 0 {
@@ -52,7 +55,7 @@ func Dial(endpoint string, opts Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bridge client: %w", err)
 	}
-	sock := zmq4.NewDealer(context.Background(), zmq4.WithLogger(log.New(io.Discard, "", 0)), zmq4.WithDialerTimeout(opts.Timeout))
+	sock := zmq4.NewDealer(context.Background(), zmq4.WithLogger(log.New(io.Discard, "", 0)), zmq4.WithDialerTimeout(dialTimeout))
 	if err := sock.Dial(ep); err != nil {
 		sock.Close()
 		return nil, fmt.Errorf("bridge client: %w", err)
