@@ -17,7 +17,13 @@
 // *CrashLoopError that says how the kernel died and ends with its last
 // words on stderr. A kernel that lives longer than Config.QuickDeath resets
 // the count. The kernel runs in its own process group, so a Ctrl-C at the
-// terminal reaches only the steward, which stops the kernel itself.
+// terminal reaches only the steward, which stops the kernel itself, and on
+// Linux it gets SIGTERM if the steward dies (even by SIGKILL), so it does
+// not go on holding the image. Config.UsageExit names the exit status by
+// which the kernel says its command line is wrong: that ends Run at once
+// with a *KernelUsageError, since retrying cannot help. The kernel's
+// stdout goes to Config.Stdout and its stderr to Config.Stderr through
+// the steward, which keeps the end of it for the crash-loop report.
 //
 // Stopping the kernel (for an upgrade, or when Run's context ends) is
 // graceful: SIGTERM, then SIGKILL to its process group if it has not
@@ -55,10 +61,13 @@
 //     same image.
 //
 // A writer waits for update_instructions.json to disappear, then reads
-// update_result.json (matching its "instructions_sha256").
+// update_result.json (matching its "instructions_sha256"). A new kernel
+// binary should be renamed over the old one (mv), not written into it
+// (cp): when the steward runs from the same file, writing into it fails
+// with ETXTBSY.
 //
 // If the kernel started after an upgrade that changed the binary then
-// crash-loops, the steward puts the previous binary back, says so, and
+// crash-loops or rejects its command line, the steward puts the previous binary back, says so, and
 // goes on with it; the copy is dropped once the new kernel has lived
 // longer than Config.QuickDeath.
 //
