@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"os/signal"
@@ -42,17 +43,13 @@ func (c *cli) serve(args []string) error {
 	burst := fs.Int("burst", bridge.DefaultBurst, "requests at once per client")
 	queue := fs.Int("queue", bridge.DefaultQueue, "requests of one client waiting to run")
 	grace := fs.Duration("grace", bridge.DefaultGrace, "how long in-flight requests get at shutdown")
-	stepsSet := false
-	for _, a := range args {
-		if a == "--max-steps" || a == "-max-steps" || len(a) > 12 && (a[:12] == "--max-steps=" || a[:11] == "-max-steps=") {
-			stepsSet = true
-		}
-	}
-	if !stepsSet {
-		c.maxSteps = serveDefaultSteps
-	}
 	if err := c.parse(fs, args); err != nil {
 		return err
+	}
+	stepsSet := false
+	fs.Visit(func(f *flag.Flag) { stepsSet = stepsSet || f.Name == "max-steps" })
+	if !stepsSet {
+		c.maxSteps = serveDefaultSteps
 	}
 	if fs.NArg() > 0 {
 		return usagef("serve takes no arguments (got %q)", fs.Arg(0))

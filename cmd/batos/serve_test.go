@@ -446,6 +446,19 @@ func TestServeBadInput(t *testing.T) {
 		got = append(got, buf[:n]...)
 	}
 
+	// a connection that stays silent does not hold up the next ones: a
+	// new client is served while the server still waits for it
+	silent, err := net.Dial("tcp", strings.TrimPrefix(s.ep, "tcp://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	mustEval(t, s.dial(client.Options{}), "3 + 4")
+	silent.SetReadDeadline(time.Now().Add(time.Millisecond))
+	if _, err := silent.Read(buf); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("the silent connection: %v (closed before the next client was served?)", err)
+	}
+
 	// a burst from one identity: refused beyond its rate, others served
 	s.stop()
 	s = startServer(t, filepath.Join(dir, "img"), "--rate", "20", "--burst", "10", "--queue", "4")

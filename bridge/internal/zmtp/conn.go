@@ -13,8 +13,9 @@
 //     so the server can answer request.tooLarge and the connection lives;
 //   - a command frame over maxCommand, or a message of more than
 //     maxFramesPerMessage frames, closes the connection;
-//   - on the server, the handshake (greeting and first command) must
-//     finish within handshakeTimeout;
+//   - on the server, zmq4 gets a connection only once its peer has sent
+//     the ZMTP signature, and the handshake (greeting and first command)
+//     must finish within handshakeTimeout;
 //   - reads are buffered (zmq4 reads a frame's header and body
 //     separately).
 //
@@ -28,7 +29,9 @@ package zmtp
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -97,25 +100,78 @@ func (t *tcp) Listen(ctx context.Context, addr string) (net.Listener, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &listener{Listener: l, t: t}, nil
+	ln := &listener{Listener: l, t: t, conns: make(chan net.Conn), done: make(chan struct{})}
+	go ln.acceptLoop()
+	return ln, nil
 }
 
 func (t *tcp) Addr(ep string) (string, error) { return t.tcp.Addr(ep) }
 
+// listener hands zmq4 only connections whose peer has sent its ZMTP
+// signature: zmq4 completes each handshake on its accept loop, so a
+// connection that stays silent would stall every later one. Each
+// connection waits for its signature on its own goroutine, at most
+// handshakeTimeout.
 type listener struct {
 	net.Listener
-	t *tcp
+	t     *tcp
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+// signatureLen is the ZMTP signature every peer sends before waiting for
+// anything (0xff, 8 bytes, 0x7f).
+const signatureLen = 10
+
+func (l *listener) acceptLoop() {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			select {
+			case <-l.done:
+				return
+			default:
+			}
+			if errors.Is(err, net.ErrClosed) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond) // out of descriptors: wait
+			continue
+		}
+		go l.admit(c)
+	}
+}
+
+// admit passes c on once its peer has sent the signature.
+func (l *listener) admit(c net.Conn) {
+	c.SetReadDeadline(time.Now().Add(handshakeTimeout))
+	sig := make([]byte, signatureLen)
+	if _, err := io.ReadFull(c, sig); err != nil {
+		c.Close()
+		return
+	}
+	zc := newConn(c, l.t.maxFrame)
+	zc.filter(sig) // zmq4 reads it first
+	select {
+	case l.conns <- zc:
+	case <-l.done:
+		c.Close()
+	}
 }
 
 func (l *listener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
 	}
-	if l.t.server {
-		c.SetReadDeadline(time.Now().Add(handshakeTimeout))
-	}
-	return newConn(c, l.t.maxFrame), nil
+}
+
+func (l *listener) Close() error {
+	l.once.Do(func() { close(l.done) })
+	return l.Listener.Close()
 }
 
 func newConn(c net.Conn, maxFrame int) *Conn {
