@@ -4,9 +4,12 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -67,12 +70,7 @@ func newStewardRig(t *testing.T) *stewardRig {
 	if out, code := r.batos("-e", "lobby _AddSlots: (| counter <- 0 |)"); code != 0 {
 		t.Fatal(out)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.addr = "tcp://" + l.Addr().String()
-	l.Close()
+	r.addr = "tcp://" + freePort(t)
 	t.Cleanup(func() {
 		if r.cmd != nil && r.cmd.ProcessState == nil {
 			r.cmd.Process.Signal(syscall.SIGTERM)
@@ -83,6 +81,20 @@ func newStewardRig(t *testing.T) *stewardRig {
 		}
 	})
 	return r
+}
+
+// freePort finds a free loopback port below Linux's ephemeral range, so
+// that while the kernel is down no test binding port 0 is given it.
+func freePort(t *testing.T) string {
+	for range 1000 {
+		addr := fmt.Sprintf("127.0.0.1:%d", 20000+rand.IntN(12000))
+		if l, err := net.Listen("tcp", addr); err == nil {
+			l.Close()
+			return addr
+		}
+	}
+	t.Fatal("no free port")
+	return ""
 }
 
 // copyBinary copies the executable from to to, with suffix appended (a
@@ -211,11 +223,12 @@ func (r *stewardRig) upgrade(commands [][]string) steward.Result {
 
 func fileSum(t *testing.T, path string) string {
 	t.Helper()
-	out, err := exec.Command("sha256sum", path).Output()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return strings.Fields(string(out))[0]
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
 
 // TestStewardUpgradesAndKills: a counter in the image, incremented
