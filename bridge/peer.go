@@ -95,6 +95,8 @@ func (s *Server) run(p *peer, r *request) (rep *wire.Reply, seq uint64) {
 		if x := recover(); x != nil {
 			s.cfg.Log.Error("a request panicked", "cmd", r.cmd, "panic", fmt.Sprint(x), "stack", string(debug.Stack()))
 			rep = &wire.Reply{Error: reqError(wire.CodeInternal, "the server failed on this request (a bug): %v", x)}
+			// whatever the request changed is undone
+			p.sess.Do(func(t *vm.Thread) error { t.VM().Abort(); return nil })
 		}
 	}()
 	cmd, ok := commands[r.cmd]
