@@ -23,7 +23,8 @@ import (
 //   - for a changed file, every `X _AddSlots: (| ... |)` is merged into X:
 //     missing slots are added; methods the library defined (their file is
 //     the library's) are replaced by the new ones; object slots are merged
-//     recursively; methods the user redefined and assignable slots
+//     recursively; parents follow the library; methods the user redefined
+//     and assignable slots
 //     (their values are the user's data) are kept, and the kept methods are
 //     reported; other statements of a changed file (initialisation) are not
 //     run again.
@@ -253,6 +254,16 @@ func merge(t *vm.Thread, target *vm.Object, lit *lang.Object, file, path string,
 		if o, isObj := s.Value.(*lang.Object); isObj && len(o.Code) == 0 && cur.Const.Obj() != nil && !s.Parent {
 			if _, isKind := v.KindOf(cur.Const); !isKind {
 				merge(t, cur.Const.Obj(), o, file, strings.TrimSpace(path+" "+s.Name), rep)
+			}
+			continue
+		}
+		if s.Parent && s.Value != nil {
+			// a library object's parent named by an expression (traits
+			// indexable): follow the library when it names another object
+			nv := t.MakeObject(&lang.Object{Slots: []*lang.Slot{s}}, file)
+			if ns, ok := v.MapOf(vm.Ref(nv)).Lookup(s.Name); ok && ns.Const.Obj() != cur.Const.Obj() {
+				v.AddSlots(target, nv)
+				rep.Replaced++
 			}
 		}
 	}

@@ -35,6 +35,8 @@ func TestUpgradeOlderLibrary(t *testing.T) {
 		lobby _AddSlots: (| acct = (| parent* = traits clonable. balance <- 5 |) |)`)
 	run("stdlib/core.self", `mirror _AddSlots: (| annotation = ( 'an older library method' ) |)`)
 	run("user.self", `mirror _AddSlots: (| kindName = ( 'mine' ) |)`)
+	// an older library's parent: vectors inherited straight from collection
+	run("stdlib/collections.self", `traits vector _AddSlots: (| parent* = traits collection |). nil`)
 
 	rep, err := stdlib.Upgrade(th)
 	if err != nil {
