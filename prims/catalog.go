@@ -184,6 +184,28 @@ var catalogPrims = []vm.Primitive{
 		}
 		return triples(t, textindex.Cosine(segs, q, top)), nil
 	}),
+	vecPrim("_VectorPositionsOf:", "the indices, in order, of the receiver's elements that are identical to an element of the argument (a vector)", func(t *vm.Thread, r vm.Value, v []vm.Value, a []vm.Value) (vm.Value, error) {
+		w, ok := a[0].Vector()
+		if !ok {
+			return vm.Value{}, badType
+		}
+		objs := make(map[*vm.Object]bool, len(w))
+		ints := map[int64]bool{}
+		for _, x := range w {
+			if x.IsInt() {
+				ints[x.Int()] = true
+			} else {
+				objs[x.Obj()] = true
+			}
+		}
+		var out []vm.Value
+		for i, x := range v {
+			if x.IsInt() && ints[x.Int()] || !x.IsInt() && objs[x.Obj()] {
+				out = append(out, vm.Int(int64(i)))
+			}
+		}
+		return t.VM().NewVector(out), nil
+	}),
 }
 
 func stringVector(t *vm.Thread, ss []string) vm.Value {

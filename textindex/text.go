@@ -13,14 +13,16 @@ import (
 	"unicode/utf8"
 )
 
-// stopWords are the English words the tokenizer drops (Lucene's and
-// bleve's English stop list).
-var stopWords = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields("a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with") {
-		stopWords[w] = true
+// isStopWord reports whether w is one of the English words the tokenizer
+// drops (Lucene's and bleve's English stop list).
+func isStopWord(w []byte) bool {
+	switch string(w) {
+	case "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+		"no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these", "they",
+		"this", "to", "was", "will", "with":
+		return true
 	}
+	return false
 }
 
 // Tokens calls f with each term of s: the lower-cased runs of letters and
@@ -28,7 +30,7 @@ func init() {
 func Tokens(s string, f func(term []byte)) {
 	var buf []byte
 	flush := func() {
-		if len(buf) > 0 && !(len(buf) <= 5 && stopWords[string(buf)]) {
+		if len(buf) > 0 && !(len(buf) <= 5 && isStopWord(buf)) {
 			f(buf)
 		}
 		buf = buf[:0]

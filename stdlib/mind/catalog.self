@@ -58,15 +58,15 @@ traits _AddSlots: (|
         ds: vector copy. ds add: d.
         indexAll: ds ).
       index: text Id: id = ( index: text Id: id Metadata: nil ).
-      indexAll: docs = ( | texts. vecs. chunks. seen. s |
-        texts: vector copy. chunks: vector copy. seen: dictionary copy.
+      indexAll: docs = ( | texts. vecs. chunks. s |
+        texts: vector copy. chunks: vector copy.
         vecs: embedder isNil ifTrue: [ nil ] False: [ vector copy ].
         docs do: [| :d. id. text. pieces. cs |
           id: d at: 0. text: d at: 1.
           text isString ifFalse: [ ^ error: 'catalog index: the text of ', id printString, ' is not a string' ].
-          (seen includesKey: id) ifTrue: [ ^ error: 'catalog index: document ', id printString, ' is given twice' ].
-          seen at: id Put: true.
-          (documents includesKey: id) ifTrue: [ remove: id ].
+          documents if: id IsPresentDo: [| :old |
+            "the chunks of a document given earlier in this batch are in no segment yet"
+            (removeChunks: old) < old size ifTrue: [ ^ error: 'catalog index: document ', id printString, ' is given twice' ] ].
           pieces: chunkText: text.
           cs: vector copy.
           (pieces at: 0) do: [| :t. :i. c |
@@ -92,22 +92,27 @@ traits _AddSlots: (|
           m chunks: a chunks , b chunks.
           segments at: segments size - 1 Put: m ].
         self ).
-      remove: id = ( | kept |
-        (documents includesKey: id) ifFalse: [ ^ self ].
-        documents removeKey: id.
-        kept: vector copy.
-        segments do: [| :s. drop. cs |
-          drop: vector copy. cs: vector copy.
-          s chunks do: [| :c. :i | (c docId = id) ifTrue: [ drop add: i ] False: [ cs add: c ] ].
+      remove: id = (
+        documents if: id IsPresentDo: [| :cs | removeChunks: cs. documents removeKey: id ].
+        self ).
+      removeChunks: cs = ( | kept. n |
+        "rewrite the segments that hold any of the chunks cs without them; answer how many were found"
+        kept: vector copy. n: 0.
+        segments do: [| :s. drop |
+          drop: s chunks _VectorPositionsOf: cs.
           drop isEmpty
             ifTrue: [ kept add: s ]
-            False: [ cs isEmpty ifFalse: [ | n |
-              n: segment copy.
-              n data: (s data _IndexWithout: drop IfFail: [| :e | ^ error: 'catalog remove: ', e ]).
-              n chunks: cs.
-              kept add: n ] ] ].
+            False: [ | rest |
+              n: n + drop size.
+              rest: s chunks copy.
+              drop reverseDo: [| :i | rest removeAt: i ].
+              rest isEmpty ifFalse: [ | m |
+                m: segment copy.
+                m data: (s data _IndexWithout: drop IfFail: [| :e | ^ error: 'catalog remove: ', e ]).
+                m chunks: rest.
+                kept add: m ] ] ].
         segments: kept.
-        self ).
+        n ).
       removeAll = ( segments: vector copy. documents: dictionary copy. self ).
     }.
     { 'Category: chunking'
