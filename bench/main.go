@@ -4,7 +4,9 @@
 // installed: procpeers.go) in the same run, and prints a table of median
 // times and ratios; then the
 // image suite (image.go): commits beside a raw Pebble batch, reopening a
-// large image, and the workloads on an image beside the in-memory heap.
+// large image, and the workloads on an image beside the in-memory heap;
+// the kernel suite (kernel.go); the catalog suite (catalog.go): the
+// knowledge catalog beside bleve on the documents of the fts peer.
 //
 // The peers live in this module so the main go.mod stays free of them.
 // Every run uses a fresh interpreter; a time covers parsing, compiling and
@@ -131,7 +133,7 @@ func main() {
 	runs := flag.Int("runs", 5, "runs per cell (fresh interpreter each); the median is reported")
 	works := flag.String("work", strings.Join(order, ","), "comma-separated workloads")
 	only := flag.String("only", "", "run only this language (batos, lua, js, lua5.4, luajit-joff, cpython3) and print its times")
-	suite := flag.String("suite", "all", "interp, image, kernel, bridge or all")
+	suite := flag.String("suite", "all", "interp, image, kernel, catalog, bridge or all")
 	bigN := flag.Int("big", 1_000_000, "objects in the large image the image suite reopens")
 	bridgeClients := flag.Int("clients", 32, "bridge suite: concurrent clients")
 	bridgeSecs := flag.Float64("bridge-seconds", 10, "bridge suite: seconds per workload")
@@ -151,6 +153,10 @@ func main() {
 	}
 	if *suite == "kernel" {
 		kernelSuite(*runs)
+		return
+	}
+	if *suite == "catalog" {
+		catalogSuite()
 		return
 	}
 
@@ -243,6 +249,7 @@ func main() {
 	if *suite == "all" {
 		imageSuite(*runs, strings.Split(*works, ","), *bigN)
 		kernelSuite(*runs)
+		catalogSuite()
 		bridgeSuite(*bridgeClients, *bridgeSecs)
 	}
 }
