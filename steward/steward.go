@@ -126,9 +126,9 @@ type steward struct {
 }
 
 // Run supervises the kernel until ctx ends (it then stops the kernel
-// gracefully and returns nil) or the kernel crash-loops (a
-// *CrashLoopError). It returns an error at once if the upgrade channel is
-// unusable.
+// gracefully and returns nil), the kernel crash-loops (a *CrashLoopError)
+// or rejects its command line (a *KernelUsageError). It returns an error
+// at once if the upgrade channel is unusable.
 func Run(ctx context.Context, cfg Config) error {
 	if err := cfg.defaults(); err != nil {
 		return err

@@ -343,13 +343,13 @@ func TestStewardCrashLoop(t *testing.T) {
 	}
 	defer func() { holder.Process.Signal(syscall.SIGTERM); holder.Wait() }()
 	r.waitFor("the other server", func() bool { return strings.Contains(holderOut.String(), "listening on") })
-	r.start("--max-quick-deaths", "3", "--min-backoff", "10ms")
+	r.start("--max-quick-deaths", "3", "--quick-death", "1m", "--min-backoff", "10ms")
 	<-r.exited
 	out := r.out.String()
 	if code := r.cmd.ProcessState.ExitCode(); code != 1 {
 		t.Fatalf("steward exit %d, want 1", code)
 	}
-	if !strings.Contains(out, "batos: steward: the kernel is crash-looping: it died 3 times in a row") || !strings.Contains(out, "(last: exit status 1)") ||
+	if !strings.Contains(out, "batos: steward: the kernel is crash-looping: it died 3 times in a row, each within 1m0s of its start") || !strings.Contains(out, "(last: exit status 1)") ||
 		!strings.Contains(out, "its last words on stderr:\nbatos: image "+r.img+" is in use by another batos process") {
 		t.Fatalf("no crash-loop report:\n%s", out)
 	}
