@@ -251,8 +251,10 @@ func merge(t *vm.Thread, target *vm.Object, lit *lang.Object, file, path string,
 			}
 			continue
 		}
-		if o, isObj := s.Value.(*lang.Object); isObj && len(o.Code) == 0 && cur.Const.Obj() != nil && !s.Parent {
-			if _, isKind := v.KindOf(cur.Const); !isKind {
+		if o, isObj := s.Value.(*lang.Object); isObj && len(o.Code) == 0 {
+			// an object literal (defaultBehavior* = (| ... |)): merge into
+			// the object the slot holds, parent or not
+			if _, isKind := v.KindOf(cur.Const); cur.Const.Obj() != nil && !isKind {
 				merge(t, cur.Const.Obj(), o, file, strings.TrimSpace(path+" "+s.Name), rep)
 			}
 			continue
