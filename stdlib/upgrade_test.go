@@ -31,7 +31,7 @@ func TestUpgradeOlderLibrary(t *testing.T) {
 		return s
 	}
 	run("old", `lobby _RemoveSlot: 'kernel'. traits _RemoveSlot: 'generative'. traits _RemoveSlot: 'provenance'.
-		lobby _RemoveSlot: 'libraryVersions'. mirror _RemoveSlot: 'provenanceOf:'.
+		lobby _RemoveSlot: 'libraryVersions'. mirror _RemoveSlot: 'provenanceOf:'. defaultBehavior _RemoveSlot: 'perform:'.
 		lobby _AddSlots: (| acct = (| parent* = traits clonable. balance <- 5 |) |)`)
 	run("stdlib/core.self", `mirror _AddSlots: (| annotation = ( 'an older library method' ) |)`)
 	run("user.self", `mirror _AddSlots: (| kindName = ( 'mine' ) |)`)
