@@ -88,7 +88,7 @@ func (s *steward) watch(ctx context.Context) (func(), error) {
 			case <-settle.C:
 				s.signal()
 			case <-poll.C:
-				if s.pending() {
+				if s.present() {
 					s.signal()
 				}
 			}
@@ -105,11 +105,34 @@ func (s *steward) signal() {
 	}
 }
 
-// pending reports whether an instruction file is in the channel and has
+// present reports whether an instruction file is in the channel and has
 // been quiet for Settle.
-func (s *steward) pending() bool {
+func (s *steward) present() bool {
 	info, err := os.Lstat(filepath.Join(s.channel, InstructionsFile))
 	return err == nil && time.Since(info.ModTime()) >= s.cfg.Settle
+}
+
+// pending is present, less a file already acted on that could not be
+// removed (so it is not acted on again every Poll). Only the loop calls it.
+func (s *steward) pending() bool {
+	if !s.present() {
+		return false
+	}
+	if s.stuck == "" {
+		return true
+	}
+	info, err := os.Lstat(filepath.Join(s.channel, InstructionsFile))
+	return err != nil || statKey(info) != s.stuck
+}
+
+// statKey identifies a version of a file: size, modification time and
+// inode.
+func statKey(info os.FileInfo) string {
+	key := fmt.Sprintf("%d %d", info.Size(), info.ModTime().UnixNano())
+	if ino, ok := inode(info); ok {
+		key += fmt.Sprintf(" %d", ino)
+	}
+	return key
 }
 
 // instructions are a validated instruction file.

@@ -114,10 +114,7 @@ func (s *steward) kernelSHA256() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	key := fmt.Sprintf("%d %d", info.Size(), info.ModTime().UnixNano())
-	if ino, ok := inode(info); ok {
-		key += fmt.Sprintf(" %d", ino)
-	}
+	key := statKey(info)
 	if key == s.sumKey {
 		return s.sum, nil
 	}

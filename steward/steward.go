@@ -123,6 +123,9 @@ type steward struct {
 	backup string
 	// the kernel binary's last sha256 and the stat it was computed for
 	sum, sumKey string
+	// stuck is the statKey of an instruction file acted on that could not
+	// be removed
+	stuck string
 }
 
 // Run supervises the kernel until ctx ends (it then stops the kernel

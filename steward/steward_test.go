@@ -565,3 +565,25 @@ func TestInstructionsWaitingAtStart(t *testing.T) {
 	}
 	h.stop()
 }
+
+// TestEmptyCommandsRestart: {"commands": []} restarts the kernel
+// gracefully, on the same binary, and keeps no copy of it.
+func TestEmptyCommandsRestart(t *testing.T) {
+	h := newHarness(t, "serve")
+	h.start(h.config())
+	first := h.waitStarts(1)
+	r := h.upgrade(`{"commands": []}`)
+	if !r.OK || len(r.Commands) != 0 || r.Kernel.Before != first[1] || r.Kernel.After != first[1] {
+		t.Fatalf("result %+v", r)
+	}
+	if second := h.waitStarts(2); second[1] != first[1] || second[0] == first[0] {
+		t.Fatalf("restart %v after %v", second, first)
+	}
+	if stops := h.lines("stops"); len(stops) != 1 || stops[0] != first[0] {
+		t.Fatalf("stops %v", stops)
+	}
+	if _, err := os.Lstat(filepath.Join(h.channel, backupFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("a copy of the unchanged binary is kept: %v", err)
+	}
+	h.stop()
+}

@@ -161,8 +161,13 @@ func (s *steward) finish(res *Result) {
 	if err != nil {
 		s.log.Error("cannot write the upgrade result", "err", err)
 	}
-	if err := os.Remove(filepath.Join(s.channel, InstructionsFile)); err != nil && !errors.Is(err, os.ErrNotExist) {
-		s.log.Error("cannot remove the instruction file", "err", err)
+	path := filepath.Join(s.channel, InstructionsFile)
+	info, statErr := os.Lstat(path)
+	if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		s.log.Error("cannot remove the instruction file; it will not be acted on again until it changes", "err", err)
+		if statErr == nil {
+			s.stuck = statKey(info)
+		}
 	}
 	s.log.Info("upgrade done", "ok", res.OK, "error", res.Error, "kernel_sha256", res.Kernel.After, "result", filepath.Join(s.channel, ResultFile))
 }
