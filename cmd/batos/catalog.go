@@ -18,6 +18,10 @@ import (
 
 const catalogCommands = "add, search, remove, info"
 
+const catalogUsage = `  batos catalog add FILE...        index text and Markdown files in the knowledge catalog
+  batos catalog search [--top N] QUERY | remove ID... | info
+`
+
 // catalogCmd implements `batos catalog add|search|remove|info`.
 func (c *cli) catalogCmd(args []string) error {
 	if len(args) == 0 {

@@ -50,7 +50,7 @@ const usage = `usage:
   batos image import FILE          build a new (empty) image from an export
   batos image upgrade              bring the image's library up to this batos's
                                    (opening an older image does it too, and says so)
-` + modelUsage + genUsage + serveUsage + `  batos doc [-o FILE]              write the library reference (docs/library.md) from a fresh world
+` + modelUsage + genUsage + catalogUsage + serveUsage + `  batos doc [-o FILE]              write the library reference (docs/library.md) from a fresh world
   batos steward [flags]            run batos serve supervised: restarted, upgradable (steward -h)
   batos version                    print the version
   batos help                       print this help
