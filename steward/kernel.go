@@ -52,12 +52,13 @@ func (s *steward) stop(k *kernel) {
 		return
 	default:
 	}
+	begun := time.Now()
 	k.cmd.Process.Signal(syscall.SIGTERM)
 	t := time.NewTimer(s.cfg.StopTimeout)
 	defer t.Stop()
 	select {
 	case <-k.done:
-		s.log.Info("kernel stopped", "pid", k.pid(), "how", k.describe(), "took", time.Since(k.started).Round(time.Millisecond))
+		s.log.Info("kernel stopped", "pid", k.pid(), "how", k.describe(), "took", time.Since(begun).Round(time.Millisecond), "lived", time.Since(k.started).Round(time.Millisecond))
 		return
 	case <-t.C:
 	}
