@@ -132,6 +132,7 @@ func (e *encoder) mapRecord(m *vm.Map) ([]byte, error) {
 type decoder struct {
 	dec *msgpack.Decoder
 	obj func(oid vm.OID) *vm.Object
+	raw []rawValue // fastObject's scratch
 }
 
 func newDecoder(obj func(vm.OID) *vm.Object) *decoder {
@@ -176,6 +177,9 @@ func (d *decoder) values() ([]vm.Value, error) {
 
 // object decodes an object record; the payload is decoded by kind.
 func (d *decoder) object(b []byte, kindOf func(mapOID vm.OID) (vm.Kind, error)) (vm.OID, []vm.Value, any, error) {
+	if moid, fields, payload, err, ok := d.fastObject(b, kindOf); ok {
+		return moid, fields, payload, err
+	}
 	d.dec.Reset(bytes.NewReader(b))
 	if n, err := d.dec.DecodeArrayLen(); err != nil || n != 3 {
 		return 0, nil, nil, fmt.Errorf("bad object record (%v)", err)
@@ -229,6 +233,59 @@ func (d *decoder) object(b []byte, kindOf func(mapOID vm.OID) (vm.Kind, error)) 
 		err = d.dec.DecodeNil()
 	}
 	return vm.OID(moid), fields, payload, err
+}
+
+// fastObject decodes the common object records (no payload, or a
+// vector's) with mreader; ok is false if it cannot (another payload, or a
+// record not in the encoder's forms), and then nothing was resolved and
+// the caller decodes the record with the Decoder.
+func (d *decoder) fastObject(b []byte, kindOf func(mapOID vm.OID) (vm.Kind, error)) (vm.OID, []vm.Value, any, error, bool) {
+	r := mreader{b: b, ok: true}
+	if r.arrayLen() != 3 || !r.ok {
+		return 0, nil, nil, nil, false
+	}
+	moid := r.int()
+	if !r.ok || moid <= 0 {
+		return 0, nil, nil, nil, false
+	}
+	raw := r.values(d.raw[:0])
+	nfields := len(raw)
+	if !r.ok || r.i >= len(b) {
+		return 0, nil, nil, nil, false
+	}
+	kind, err := kindOf(vm.OID(moid))
+	if err != nil {
+		return 0, nil, nil, err, true
+	}
+	switch {
+	case b[r.i] == 0xc0: // nil: right for the kinds that take no payload
+		r.i++
+		switch kind {
+		case vm.KString, vm.KFloat, vm.KBig, vm.KVector, vm.KBytes, vm.KMethod, vm.KBlob:
+			return 0, nil, nil, nil, false
+		}
+	case kind == vm.KVector:
+		raw = r.values(raw)
+	default:
+		return 0, nil, nil, nil, false
+	}
+	if !r.ok || r.i != len(b) {
+		return 0, nil, nil, nil, false
+	}
+	d.raw = raw
+	vals := make([]vm.Value, len(raw))
+	for i, x := range raw {
+		if x.ref {
+			vals[i] = vm.Ref(d.obj(vm.OID(x.n)))
+		} else {
+			vals[i] = vm.Int(x.n)
+		}
+	}
+	fields := vals[:nfields:nfields]
+	if kind == vm.KVector {
+		return vm.OID(moid), fields, vals[nfields:], nil, true
+	}
+	return vm.OID(moid), fields, nil, nil, true
 }
 
 // mapRecord decodes a map record.

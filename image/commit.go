@@ -220,6 +220,7 @@ func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) error 
 			}
 		}
 	}
+	img.dropReadAhead()
 	if err == nil {
 		img.wrote = true
 	}

@@ -46,9 +46,11 @@ type Image struct {
 	loaded    []*vm.Object // objects with contents in memory, oldest first
 	seq       uint64       // commits so far
 	hasRoot   bool
-	enc       *encoder // objects
-	menc      *encoder // maps
-	dec       *decoder
+	enc       *encoder  // objects
+	menc      *encoder  // maps
+	dec       *decoder  // maps
+	odec      *decoder  // objects (Load)
+	ahead     readAhead // object records read ahead (readahead.go)
 	roots     *vm.Roots
 	failed    error       // set by a failed batch commit: no more writes or loads
 	release   func()      // releases the image's lock (lock.go)
@@ -104,7 +106,7 @@ func Open(opts Options) (*Image, error) {
 	img := &Image{db: db, opts: opts, release: release, watch: watch, readOnly: readOnly,
 		objs: map[vm.OID]weak.Pointer[vm.Object]{}, maps: map[vm.OID]*vm.Map{}}
 	img.enc, img.menc = newEncoder(), newEncoder()
-	img.dec = newDecoder(img.object)
+	img.dec, img.odec = newDecoder(img.object), newDecoder(img.object)
 	if err := img.readMeta(); err != nil {
 		img.Close()
 		return nil, fmt.Errorf("image %s: %w", opts.Dir, err)
@@ -323,17 +325,16 @@ func (img *Image) Load(o *vm.Object) error {
 	if img.failed != nil {
 		return img.failed
 	}
-	b, ok, err := get(img.db, objKey(o.OID()))
+	b, ok, err := img.record(o.OID()) // readahead.go
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return fmt.Errorf("object %d is missing from the image", o.OID())
 	}
-	// the decoder is shared: decode fully before resolving the map (which
-	// may read another record with the same decoder)
-	d := newDecoder(img.object)
-	moid, fields, payload, err := d.object(b, func(moid vm.OID) (vm.Kind, error) {
+	// objects have their own decoder: resolving the map may decode a map
+	// record (with img.dec) in the middle of the object's
+	moid, fields, payload, err := img.odec.object(b, func(moid vm.OID) (vm.Kind, error) {
 		m, err := img.mapFor(moid)
 		if err != nil {
 			return 0, err

@@ -23,12 +23,13 @@ import (
 //     change to the lobby (not timed, reported as writer-ms), as every
 //     second start did when each start stored its arguments.
 //
-// Figures (2-core development machine, 1,000,000 objects, 10 reopens):
-// before format 2 and the flush at close, clean 17-26 ms and after-commit
-// 72-95 ms a reopen (Open replayed the previous session's log, and its
-// flush could start a compaction that Open waited for, 0.2-0.7 s); after,
-// both under 10 ms, with the committing session's close paying the flush
-// and any compaction.
+// Figures (2-core development machine shared with other work, load 5-15,
+// 1,000,000 objects, 10 reopens each): before format 2 and the flush at
+// close, clean 17-26 ms and after-commit 72-95 ms a reopen (Open replayed
+// the previous session's log, and the compaction its flush could start
+// made Open wait, 0.2-0.7 s now and then); after, clean 18-36 ms and
+// after-commit 16-29 ms (Open 3-16 ms of it), the committing session's
+// close paying the flush and any compaction (writer-ms).
 func BenchmarkReopen(b *testing.B) {
 	n := 1_000_000
 	if s := os.Getenv("BATOS_REOPEN"); s != "" {
