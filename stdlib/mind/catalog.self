@@ -83,8 +83,10 @@ traits _AddSlots: (|
         mergeTail.
         self ).
       mergeTail = (
-        "merge the newest segment into the one before while it is at least as large (a binary counter's carry)"
-        [ (segments size >= 2) && [ segments last size >= (segments at: segments size - 2) size ] ] whileTrue: [ | a. b. m. ds |
+        "merge the newest segment into the one before while it is at least as large (a binary counter's carry) and its embeddings have the same length (none, or the same model's)"
+        [ (segments size >= 2) && [ | a. b |
+            a: segments at: segments size - 2. b: segments last.
+            (b size >= a size) && [ b data _IndexDimension = a data _IndexDimension ] ] ] whileTrue: [ | a. b. m. ds |
           b: segments removeLast. a: segments last.
           ds: vector copy. ds add: a data. ds add: b data.
           m: segment copy.

@@ -116,3 +116,18 @@ hs: c search: 'kitten' Top: 3.
 assert that: [ hs size > 0 ].
 assert that: [ (hs at: 0) bm25 isNil ].
 assert that: [ c check isEmpty ].
+
+"turning embeddings on (or changing the model) after indexing: the older segments keep their mode and are not merged with the new ones; re-indexing a document embeds it"
+c: catalog copy removeAll.
+c index: 'Lexical only. Indexed before the model.' Id: 'old' Metadata: nil.
+c embedWith: (model scripted: vector copy).
+c index: 'Embedded text. Indexed with the model.' Id: 'new' Metadata: nil.
+c index: 'More embedded text. Also with the model.' Id: 'new2' Metadata: nil.
+assert equal: c segments size To: 2.
+assert equal: ((c search: 'lexical' Top: 3) at: 0) docId To: 'old'.
+assert that: [ c check isEmpty ].
+c index: 'Lexical only. Indexed again with the model.' Id: 'old' Metadata: nil.
+assert that: [ c segments allSatisfy: [| :s | (s data _IndexDimension) = 16 ] ].
+assert equal: ((c search: 'lexical' Top: 3) at: 0) docId To: 'old'.
+assert that: [ ((c search: 'lexical' Top: 3) at: 0) cosine notNil ].
+assert that: [ c check isEmpty ].
