@@ -127,6 +127,11 @@ func bridgeSuite(clients int, secs float64) {
 		if v, err := c.Eval(sum.String()); err == nil {
 			fmt.Printf("committed increments in the image: %s\n", v.PrintString)
 		}
+		if st, err := c.Status(); err == nil {
+			if im, ok := st["image"].(map[string]any); ok {
+				fmt.Printf("group commit: %v commits in %v fsyncs\n", im["commits"], im["syncs"])
+			}
+		}
 		c.Close()
 	}
 }

@@ -389,6 +389,7 @@ func (s *Server) status(p *peer, r *request, seq *uint64) (any, *wire.Error) {
 		res["image"] = map[string]any{
 			"dir":       s.cfg.ImageDir,
 			"commits":   commits,
+			"syncs":     s.sync.Syncs(),
 			"diskBytes": s.img.DB().Metrics().DiskSpaceUsage(),
 		}
 	}

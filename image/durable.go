@@ -31,6 +31,7 @@ type GroupSync struct {
 	synced  uint64 // every commit up to this count is durable
 	want    uint64 // the highest count a waiter asked for
 	syncing bool   // a waiter is running the fsync
+	syncs   uint64 // fsyncs run
 	err     error  // a failed sync: every later wait fails
 }
 
@@ -47,6 +48,13 @@ func (img *Image) GroupSync() *GroupSync {
 // Commits returns the count of commits made so far. Call it while holding
 // the world (inside vm.Session.Do), after the transaction's commit.
 func (g *GroupSync) Commits() uint64 { return g.img.seq }
+
+// Syncs returns how many fsyncs the waiters have run.
+func (g *GroupSync) Syncs() uint64 {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.syncs
+}
 
 // Wait returns once every commit up to count n is durable (at once when
 // they already are). Call it without holding the world. Concurrent
@@ -68,6 +76,7 @@ func (g *GroupSync) Wait(n uint64) error {
 		err := g.syncLog()
 		g.mu.Lock()
 		g.syncing = false
+		g.syncs++
 		if err != nil {
 			g.err = fmt.Errorf("image %s: the log could not be synced, so recent commits may be lost: %w", g.img.opts.Dir, err)
 		} else {
