@@ -35,10 +35,15 @@ func TestMain(m *testing.M) {
 // upgrade to a broken kernel.
 const crashMarker = "\nSTEWARD-TEST-CRASH\n"
 
+// usageMarker makes a kernel binary reject its command line (exit 2).
+const usageMarker = "\nSTEWARD-TEST-USAGE\n"
+
 // child is a kernel. It appends "PID SHA256" (of its own binary) to
 // DIR/starts, then waits for SIGTERM and appends its pid to DIR/stops.
 // Modes: "serve" as above; "crash" dies at once, as does any mode when its
-// binary ends with crashMarker; "stubborn" ignores SIGTERM.
+// binary ends with crashMarker; "usage" exits 2 at once (a command line
+// rejected), as does any mode when its binary ends with usageMarker;
+// "stubborn" ignores SIGTERM.
 func child(mode, dir string) int {
 	exe, err := os.Executable()
 	if err != nil {
@@ -50,7 +55,7 @@ func child(mode, dir string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	if mode == "usage" {
+	if mode == "usage" || bytes.HasSuffix(data, []byte(usageMarker)) {
 		fmt.Fprintln(os.Stderr, "flag provided but not defined: -bogus")
 		return 2
 	}
@@ -584,6 +589,33 @@ func TestEmptyCommandsRestart(t *testing.T) {
 	}
 	if _, err := os.Lstat(filepath.Join(h.channel, backupFile)); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("a copy of the unchanged binary is kept: %v", err)
+	}
+	h.stop()
+}
+
+// TestUpgradeToKernelRejectingFlagsRollsBack: a new binary that rejects
+// the kernel's command line (Config.UsageExit) is replaced by the
+// previous one at its first death.
+func TestUpgradeToKernelRejectingFlagsRollsBack(t *testing.T) {
+	h := newHarness(t, "serve")
+	cfg := h.config()
+	cfg.UsageExit = 2
+	h.start(cfg)
+	first := h.waitStarts(1)
+	picky := filepath.Join(h.dir, "kernel.picky")
+	copyFile(h.kernel, picky)
+	f, _ := os.OpenFile(picky, os.O_WRONLY|os.O_APPEND, 0)
+	f.WriteString(usageMarker)
+	f.Close()
+	r := h.upgrade(fmt.Sprintf(`{"commands": [["cp", %q, %q]]}`, picky, h.kernel))
+	if !r.OK || r.Kernel.After != sha(t, picky) {
+		t.Fatalf("result %+v", r)
+	}
+	if second := h.waitStarts(2); second[1] != first[1] {
+		t.Fatalf("the kernel runs %s, want the previous %s", second[1], first[1])
+	}
+	if logs := h.logs.String(); !strings.Contains(logs, "put the previous kernel binary back") || !strings.Contains(logs, "the kernel rejected its command line") {
+		t.Fatalf("the rollback and its reason are not in the log")
 	}
 	h.stop()
 }
