@@ -15,8 +15,8 @@
  (the _Index primitives, Go package textindex) and the vector of the
  chunks it indexes, in order. They are ordinary objects, so a statement
  that indexes commits its chunks and their index entries together, or
- neither. New segments are merged with the ones before them as a binary
- counter would carry, so there are about log2(documents) of them."
+ neither. The newest mergeFactor (4) segments are merged into one when
+ they are of a size, so there are a few segments per power of 4."
 
 traits _AddSlots: (|
   catalogChunk = (|
@@ -83,17 +83,22 @@ traits _AddSlots: (|
         mergeTail.
         self ).
       mergeTail = (
-        "merge the newest segment into the one before while it is at least as large (a binary counter's carry) and its embeddings have the same length (none, or the same model's)"
-        [ (segments size >= 2) && [ | a. b |
-            a: segments at: segments size - 2. b: segments last.
-            (b size >= a size) && [ b data _IndexDimension = a data _IndexDimension ] ] ] whileTrue: [ | a. b. m. ds |
-          b: segments removeLast. a: segments last.
-          ds: vector copy. ds add: a data. ds add: b data.
+        "while the newest mergeFactor segments are alike (the oldest of them at most twice the newest, embeddings of one length), merge them into one: a tiered merge, so a document is rewritten about log(documents) / log(mergeFactor) times and there are at most about mergeFactor segments per tier"
+        [ mergeable ] whileTrue: [ | tail. m. cs |
+          tail: segments copyFrom: segments size - mergeFactor.
+          cs: vector copy. tail do: [| :s | cs addAll: s chunks ].
           m: segment copy.
-          m data: (ds _IndexMergeIfFail: [| :e | ^ error: 'catalog merge: ', e ]).
-          m chunks: a chunks , b chunks.
-          segments at: segments size - 1 Put: m ].
+          m data: ((tail collect: [| :s | s data ]) _IndexMergeIfFail: [| :e | ^ error: 'catalog merge: ', e ]).
+          m chunks: cs.
+          mergeFactor timesRepeat: [ segments removeLast ].
+          segments add: m ].
         self ).
+      mergeable = ( | tail. dim |
+        segments size < mergeFactor ifTrue: [ ^ false ].
+        tail: segments copyFrom: segments size - mergeFactor.
+        ((tail at: 0) size > (tail last size * 2)) ifTrue: [ ^ false ].
+        dim: tail last data _IndexDimension.
+        tail allSatisfy: [| :s | s data _IndexDimension = dim ] ).
       remove: id = (
         documents if: id IsPresentDo: [| :cs | removeChunks: cs. documents removeKey: id ].
         self ).
@@ -230,5 +235,5 @@ traits catalog _AddSlots: (|
 |).
 
 lobby _AddSlots: (|
-  catalog = (| parent* = traits catalog. segments <- vector copy. documents <- dictionary copy. embedder <- nil. maxChunk <- 2000. fusionK <- 60 |).
+  catalog = (| parent* = traits catalog. segments <- vector copy. documents <- dictionary copy. embedder <- nil. maxChunk <- 2000. fusionK <- 60. mergeFactor <- 4 |).
 |).

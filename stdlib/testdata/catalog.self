@@ -75,23 +75,26 @@ assert equal: (c search: 'clone' Top: 5) size To: 0.
 c remove: 'never-indexed'.
 assert that: [ c check isEmpty ].
 
-"merging: segments carry like a binary counter; search sees every chunk"
+"merging: the newest four segments merge when they are of a size (4 x 1, then 4 x 4); search sees every chunk"
 c: catalog copy removeAll.
 1 to: 8 Do: [| :i | c index: 'note number ', i printString, ' about topic', i printString Id: i Metadata: nil ].
-assert equal: c segments size To: 1.
+assert equal: (c segments collect: [| :s | s size ]) To: (vector copySize: 2 FillingWith: 4).
 assert equal: c chunkCount To: 8.
 c index: 'one more note' Id: 9 Metadata: nil.
-assert equal: c segments size To: 2.
+assert equal: c segments size To: 3.
 assert equal: ((c search: 'topic5' Top: 3) at: 0) docId To: 5.
 assert equal: (c search: 'note' Top: 20) size To: 9.
+10 to: 16 Do: [| :i | c index: 'note ', i printString Id: i Metadata: nil ].
+assert equal: c segments size To: 1.
+assert equal: c chunkCount To: 16.
 assert that: [ c check isEmpty ].
 docs: vector copy.
 1 to: 3 Do: [| :i | d: vector copySize: 3. d at: 0 Put: 'b', i printString. d at: 1 Put: 'batch text ', i printString. docs add: d ].
 c indexAll: docs.
-assert equal: c size To: 12.
+assert equal: c size To: 19.
 docs: vector copy. docs add: d. docs add: d.
 assert error: [ c indexAll: docs ] Matching: 'given twice'.
-assert equal: c size To: 12.
+assert equal: c size To: 19.
 
 "the check notices a segment that disagrees with its chunks"
 ((c segments at: 0) chunks at: 0) text: 'something else entirely'.
@@ -123,7 +126,11 @@ c index: 'Lexical only. Indexed before the model.' Id: 'old' Metadata: nil.
 c embedWith: (model scripted: vector copy).
 c index: 'Embedded text. Indexed with the model.' Id: 'new' Metadata: nil.
 c index: 'More embedded text. Also with the model.' Id: 'new2' Metadata: nil.
+c index: 'Yet more embedded text.' Id: 'new3' Metadata: nil.
+c index: 'The last embedded text.' Id: 'new4' Metadata: nil.
+"the four embedded segments merge; the lexical one stays apart"
 assert equal: c segments size To: 2.
+assert equal: (c segments collect: [| :s | s data _IndexDimension ]) printString To: 'vector(0, 16)'.
 assert equal: ((c search: 'lexical' Top: 3) at: 0) docId To: 'old'.
 assert that: [ c check isEmpty ].
 c index: 'Lexical only. Indexed again with the model.' Id: 'old' Metadata: nil.
