@@ -20,12 +20,17 @@ const serveUsage = `  batos serve [flags]              serve the image over Zero
                                    SELECTOR [ARG...], describe OID, status, snapshot PATH
 `
 
-const serveFlagsUsage = `  --bind tcp://HOST:PORT   serve: where to listen (default tcp://127.0.0.1:5555);
-                     a non-loopback address needs --token-file
-  --token-file FILE  serve and client: the token every request carries (mode 0600)
+const serveFlagsUsage = `  --bind ENDPOINT    serve: where to listen (default tcp://127.0.0.1:5555); an
+                     address not on loopback needs --token-file
+  --token-file FILE  serve, client: the token every request carries (mode 0600)
   --max-frame BYTES  serve: the largest request frame (default 1 MiB)
-  --rate N, --burst N  serve: requests a second per client, and at once (default 20000, 2000)
-  --grace DURATION   serve: on SIGTERM/SIGINT, in-flight requests get this long (default 5s)
+  --rate N           serve: requests a second per client (default 20000), --burst N
+                     of them at once (default 2000)
+  --queue N          serve: requests of one client waiting to run (default 256)
+  --grace D          serve: at SIGTERM/SIGINT, running requests get D before they are
+                     interrupted (default 5s)
+  --connect ENDPOINT client: the server (default tcp://127.0.0.1:5555)
+  --timeout D        client: how long to wait for the reply (default 30s)
 `
 
 // serveDefaultSteps is serve's step budget per statement unless
