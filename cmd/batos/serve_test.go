@@ -363,6 +363,10 @@ func TestServeBadInput(t *testing.T) {
 		nested = append(nested, 0x91)
 	}
 	nested = append(nested, 0x01)
+	nestedMaps := map[string]any{"id": 1, "cmd": "eval", "source": "counter: 99"}
+	for range 100 {
+		nestedMaps = map[string]any{"id": 1, "cmd": "eval", "source": "counter: 99", "x": nestedMaps}
+	}
 	cases := []struct {
 		name    string
 		payload []byte
@@ -376,6 +380,7 @@ func TestServeBadInput(t *testing.T) {
 		{"not a map", mp([]any{1, "eval"}), wire.CodeNotMap},
 		{"non-string keys", mp(map[int]any{1: "eval"}), wire.CodeNotMap},
 		{"deeply nested", nested, wire.CodeTooDeep},
+		{"deeply nested maps", mp(nestedMaps), wire.CodeTooDeep},
 		{"no id", mp(map[string]any{"cmd": "eval", "source": "counter: 99"}), wire.CodeField},
 		{"an ill-typed id", mp(map[string]any{"id": []int{1}, "cmd": "eval", "source": "counter: 99"}), wire.CodeField},
 		{"no cmd", mp(map[string]any{"id": 1, "source": "counter: 99"}), wire.CodeField},
@@ -700,4 +705,57 @@ func TestServePython(t *testing.T) {
 		t.Fatalf("%s", out)
 	}
 	t.Logf("%s", out)
+}
+
+// TestServeKill9: clients increment their own counters; the server is
+// killed (SIGKILL) while they do; after a restart on the same image every
+// acknowledged increment is there (and at most the one in flight more).
+func TestServeKill9(t *testing.T) {
+	img := filepath.Join(t.TempDir(), "img")
+	s := startServer(t, img)
+	const clients = 8
+	src := ""
+	for i := range clients {
+		src += fmt.Sprintf("lobby _AddSlots: (| k%d = (| parent* = traits clonable. n <- 0. bump = ( n: n + 1 ) |) |). ", i)
+	}
+	mustEval(t, s.dial(client.Options{}), src+"0")
+	acked := make([]int, clients)
+	var wg sync.WaitGroup
+	var started sync.WaitGroup
+	started.Add(clients)
+	for i := range clients {
+		c := s.dial(client.Options{Timeout: 5 * time.Second})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := 0; ; n++ {
+				if n == 20 {
+					started.Done()
+				}
+				if _, err := c.Send(fmt.Sprintf("k%d", i), "bump"); err != nil {
+					if n < 20 {
+						started.Done()
+					}
+					return
+				}
+				acked[i]++
+			}
+		}()
+	}
+	started.Wait() // every client has 20 acknowledged increments
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	<-s.done
+	wg.Wait()
+
+	for i := range clients {
+		out, code := batosIn("--image", img, "-e", fmt.Sprintf("k%d n", i))
+		got := strings.TrimSpace(out)
+		if code != 0 || (got != fmt.Sprint(acked[i]) && got != fmt.Sprint(acked[i]+1)) {
+			t.Fatalf("client %d: %d increments acknowledged, the image has %s", i, acked[i], out)
+		}
+	}
+	if out, code := batosIn("--image", img, "image", "check"); code != 0 {
+		t.Fatal(out)
+	}
+	t.Logf("acknowledged before the kill: %v", acked)
 }
