@@ -28,9 +28,9 @@ import (
 // counts.
 //
 // Figures on the 2-core development machine (Go 1.26, Pebble v2.1.7),
-// 2,000,000 objects: building 6 s, walking 12-14 s (about 6 µs an
-// object: Pebble's Get is 45% of it, the weak identity map 20%), peak RSS
-// 86-90 MB. The same walk with eviction out of the picture (a cache of
+// 2,000,000 objects: building 6-7 s, walking 4.4 s (about 2.2 µs an
+// object, with read-ahead; 12-14 s, 6 µs, when every load was a Pebble
+// Get), peak RSS 86-90 MB. The same walk with eviction out of the picture (a cache of
 // 10,000,000) peaks at 648 MB, and with a cache of 200,000 at 207 MB. The
 // bound, 256 MiB, is about three times the measured figure, so GC timing
 // and allocator noise cannot trip it, and it still fails if eviction stops
