@@ -266,8 +266,15 @@ func (s *Segment) Terms() int { return s.terms }
 
 func (s *Segment) docLen(d int) uint32 { return s.u32(s.lens, d) }
 
+// term returns term t (empty where the offsets are corrupt: a byte
+// vector can be changed in place, so nothing here trusts its contents
+// beyond what Parse checked).
 func (s *Segment) term(t int) []byte {
-	return s.termArea[s.u32(s.termOff, t):s.u32(s.termOff, t+1)]
+	lo, hi := s.u32(s.termOff, t), s.u32(s.termOff, t+1)
+	if lo > hi || int(hi) > len(s.termArea) {
+		return nil
+	}
+	return s.termArea[lo:hi]
 }
 
 // find returns the index of term, or -1.
@@ -287,14 +294,29 @@ func (s *Segment) find(term []byte) int {
 	return -1
 }
 
+// eachPosting calls f with each document holding term t and the term's
+// count there, in order; it stops at the first corrupt entry.
 func (s *Segment) eachPosting(t int, f func(doc, tf uint32)) {
-	p := s.postArea[s.u32(s.postOff, t):s.u32(s.postOff, t+1)]
+	lo, hi := s.u32(s.postOff, t), s.u32(s.postOff, t+1)
+	if lo > hi || int(hi) > len(s.postArea) {
+		return
+	}
+	p := s.postArea[lo:hi]
 	d := int64(-1)
 	for len(p) > 0 {
 		delta, n := binary.Uvarint(p)
+		if n <= 0 {
+			return
+		}
 		tf, m := binary.Uvarint(p[n:])
+		if m <= 0 || delta == 0 || delta > uint64(s.docs) {
+			return
+		}
 		p = p[n+m:]
 		d += int64(delta)
+		if d >= int64(s.docs) {
+			return
+		}
 		f(uint32(d), uint32(tf))
 	}
 }

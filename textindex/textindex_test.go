@@ -173,3 +173,27 @@ func TestCosineAndErrors(t *testing.T) {
 		t.Fatal("merged segments with and without embeddings")
 	}
 }
+
+// A segment changed in place (a byte vector is mutable) answers less,
+// never panics, and SameText reports it.
+func TestCorruptSegment(t *testing.T) {
+	docs := randomDocs(30, 5)
+	good := build(t, docs, nil).data
+	r := rand.New(rand.NewPCG(9, 9))
+	for range 2000 {
+		b := append([]byte(nil), good...)
+		for range 1 + r.IntN(8) {
+			b[headerLen+r.IntN(len(b)-headerLen)] = byte(r.IntN(256))
+		}
+		s, err := Parse(b)
+		if err != nil {
+			continue
+		}
+		Search([]*Segment{s}, "w1 w2 w3", 5, false)
+		Search([]*Segment{s}, "w1 w2", 5, true)
+		s.Postings()
+		Without(s, []int{0})
+		Merge([]*Segment{s, s})
+		SameText(s, docs)
+	}
+}
