@@ -96,6 +96,9 @@ func TestCatalogRecall(t *testing.T) {
 					first++
 				}
 			}
+			if hit < len(q.Relevant) {
+				t.Logf("%s: %q found %v, wanted %v", mode, q.Q, found, q.Relevant)
+			}
 			if q.Exact && hit != len(q.Relevant) {
 				t.Errorf("%s: exact-term query %q found %v, want %v among them", mode, q.Q, found, q.Relevant)
 			}

@@ -26,12 +26,13 @@ func isStopWord(w []byte) bool {
 }
 
 // Tokens calls f with each term of s: the lower-cased runs of letters and
-// digits, English stop words left out. The slice passed to f is reused.
+// digits, English stop words left out, English plurals made singular (the
+// S-stemmer). The slice passed to f is reused.
 func Tokens(s string, f func(term []byte)) {
 	var buf []byte
 	flush := func() {
 		if len(buf) > 0 && !(len(buf) <= 5 && isStopWord(buf)) {
-			f(buf)
+			f(sStem(buf))
 		}
 		buf = buf[:0]
 	}
@@ -239,4 +240,30 @@ func closers(block string, j int) int {
 		}
 	}
 	return j
+}
+
+// sStem is Harman's S-stemmer: "-ies" becomes "-y" (not after a or e),
+// "-es" becomes "-e" (not after a, e or o), and a final "s" goes (not
+// after u or s), in words of more than three letters.
+func sStem(w []byte) []byte {
+	n := len(w)
+	if n <= 3 || w[n-1] != 's' {
+		return w
+	}
+	switch {
+	case w[n-3] == 'i' && w[n-2] == 'e':
+		if w[n-4] != 'a' && w[n-4] != 'e' {
+			w[n-3] = 'y'
+			return w[:n-2]
+		}
+		return w
+	case w[n-2] == 'e':
+		if c := w[n-3]; c != 'a' && c != 'e' && c != 'o' {
+			return w[:n-1]
+		}
+		return w
+	case w[n-2] == 'u' || w[n-2] == 's':
+		return w
+	}
+	return w[:n-1]
 }

@@ -34,8 +34,11 @@ func TestSentences(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
-	if got := Terms("The Über-Café, and 42 CATS; the cats!"); !reflect.DeepEqual(got, []string{"über", "café", "42", "cats"}) {
+	if got := Terms("The Über-Café, and 42 CATS; the cats!"); !reflect.DeepEqual(got, []string{"über", "café", "42", "cat"}) {
 		t.Errorf("Terms = %q", got)
+	}
+	if got := Terms("queries boxes parents class status gas does toes"); !reflect.DeepEqual(got, []string{"query", "boxe", "parent", "class", "status", "gas", "does", "toes"}) {
+		t.Errorf("Terms (plurals) = %q", got)
 	}
 	if got := SelectorWords("printOn:With:"); !strings.Contains(got, "print On") || !strings.Contains(got, "printOn") {
 		t.Errorf("SelectorWords = %q", got)

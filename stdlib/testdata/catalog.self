@@ -115,7 +115,7 @@ assert that: [ (hs at: 0) text includesSubstring: 'markets' ].
 assert that: [ (hs at: 0) bm25 notNil ].
 assert that: [ (hs at: 0) cosine notNil ].
 "a query with no shared term still ranks by its embedding"
-hs: c search: 'kitten' Top: 3.
+hs: c search: 'kitty' Top: 3.
 assert that: [ hs size > 0 ].
 assert that: [ (hs at: 0) bm25 isNil ].
 assert that: [ c check isEmpty ].
