@@ -29,8 +29,9 @@ type peer struct {
 
 // job is a request waiting for its worker, with the envelope to reply with.
 type job struct {
-	env [][]byte
-	req *request
+	env  [][]byte
+	req  *request
+	size int64 // the payload's bytes, counted in Server.queued
 }
 
 const (
@@ -68,6 +69,7 @@ func (s *Server) sess(p *peer) {
 func (s *Server) work(p *peer) {
 	defer s.workers.Done()
 	for j := range p.jobs {
+		s.queued.Add(-j.size)
 		if s.closing.Load() {
 			s.send(p.id, j.env, &wire.Reply{ID: j.req.id, Error: reqError(wire.CodeShutdown, "the server is shutting down; the request did not run")})
 			continue

@@ -29,6 +29,7 @@ type Config struct {
 	Rate       float64       // requests a second per identity, on average (<0: no limit)
 	Burst      int           // requests at once per identity above the rate
 	Queue      int           // requests of one identity waiting to run
+	QueueBytes int64         // bytes of requests waiting to run, all identities together
 	MaxClients int           // identities with a session at once
 	Idle       time.Duration // an identity idle this long loses its session
 	Grace      time.Duration // shutdown: in-flight requests get this long, then are interrupted
@@ -47,6 +48,7 @@ const (
 	DefaultRate       = 20000
 	DefaultBurst      = 2000
 	DefaultQueue      = 256
+	DefaultQueueBytes = 256 << 20
 	DefaultMaxClients = 1024
 	DefaultIdle       = 10 * time.Minute
 	DefaultGrace      = 5 * time.Second
@@ -67,6 +69,9 @@ func (c *Config) defaults() {
 	}
 	if c.Queue <= 0 {
 		c.Queue = DefaultQueue
+	}
+	if c.QueueBytes <= 0 {
+		c.QueueBytes = DefaultQueueBytes
 	}
 	if c.MaxClients <= 0 {
 		c.MaxClients = DefaultMaxClients
@@ -98,6 +103,7 @@ type Server struct {
 
 	start    time.Time
 	served   atomic.Int64
+	queued   atomic.Int64  // bytes of requests waiting in the peers' queues
 	received chan struct{} // closed when the receiving loop ends
 }
 
@@ -250,8 +256,15 @@ func (s *Server) dispatch(frames [][]byte) {
 		s.send(id, env, &wire.Reply{ID: rid, Error: reqError(wire.CodeRate, "too many requests from this client (the limit is %g a second, %d at once)", s.cfg.Rate, s.cfg.Burst)})
 		return
 	}
+	size := int64(len(payload))
+	if s.queued.Load()+size > s.cfg.QueueBytes {
+		s.mu.Unlock()
+		s.send(id, env, &wire.Reply{ID: rid, Error: reqError(wire.CodeQueue, "the server has %d bytes of requests waiting, its limit", s.cfg.QueueBytes)})
+		return
+	}
 	select {
-	case p.jobs <- job{env: env, req: req}:
+	case p.jobs <- job{env: env, req: req, size: size}:
+		s.queued.Add(size)
 		s.mu.Unlock()
 	default:
 		s.mu.Unlock()
