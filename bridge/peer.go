@@ -16,10 +16,11 @@ import (
 type peer struct {
 	id     []byte
 	jobs   chan job
-	sess   *vm.Session
-	busy   atomic.Bool // a request is running
-	bucket bucket      // the receiver's rate limit (under Server.mu)
-	last   time.Time   // the last request (under Server.mu)
+	sess   *vm.Session                // the worker's (made by it: NewSession waits for the world)
+	live   atomic.Pointer[vm.Session] // sess, for shutdown to interrupt
+	busy   atomic.Bool                // a request is running
+	bucket bucket                     // the receiver's rate limit (under Server.mu)
+	last   time.Time                  // the last request (under Server.mu)
 
 	// the worker's own state
 	parsed map[string]*lang.File // recent sources, parsed
@@ -45,29 +46,27 @@ func (s *Server) newPeer(id []byte) *peer {
 	p := &peer{
 		id:     append([]byte(nil), id...),
 		jobs:   make(chan job, s.cfg.Queue),
-		sess:   s.vm.NewSession(),
 		bucket: newBucket(s.cfg.Rate, s.cfg.Burst),
 		parsed: map[string]*lang.File{},
 		pins:   make([]*vm.Object, peerPins),
 	}
-	s.sess(p)
 	s.workers.Add(1)
 	go s.work(p)
 	return p
 }
 
-// sess applies the server's budgets to p's session's thread.
-func (s *Server) sess(p *peer) {
+// work runs p's requests in order until its queue is closed. It opens
+// p's session first, with the server's budgets (this waits for the world,
+// which the receiving goroutine must never do).
+func (s *Server) work(p *peer) {
+	defer s.workers.Done()
+	p.sess = s.vm.NewSession()
 	p.sess.Do(func(t *vm.Thread) error {
 		t.SetMaxSteps(s.cfg.MaxSteps)
 		t.SetMaxAlloc(s.cfg.MaxAlloc)
 		return nil
 	})
-}
-
-// work runs p's requests in order until its queue is closed.
-func (s *Server) work(p *peer) {
-	defer s.workers.Done()
+	p.live.Store(p.sess)
 	for j := range p.jobs {
 		s.queued.Add(-j.size)
 		if s.closing.Load() {

@@ -182,8 +182,8 @@ func (s *Server) shutdown() {
 	interrupt:
 		for {
 			for _, p := range peers {
-				if p.busy.Load() {
-					p.sess.Cancel()
+				if ss := p.live.Load(); ss != nil && p.busy.Load() {
+					ss.Cancel()
 				}
 			}
 			select {

@@ -613,6 +613,45 @@ func TestServeDisconnect(t *testing.T) {
 	if v := mustEval(t, c, "counter"); v.PrintString != "1" {
 		t.Fatalf("counter %s", v.PrintString)
 	}
+
+	// while one client's request holds the world, a new client's bad
+	// request is answered (refusals never wait for the world)
+	mustEval(t, c, "i: 0")
+	busy := make(chan error, 1)
+	go func() {
+		_, err := c.Eval("'busy' printLine. [ i < 10000000 ] whileTrue: [ i: i + 1 ]")
+		busy <- err
+	}()
+	for !strings.Contains(s.stderr.String(), "busy") {
+		time.Sleep(5 * time.Millisecond)
+	}
+	// a new client's valid request waits for the world in its own worker...
+	waiting := zmq4.NewDealer(context.Background())
+	defer waiting.Close()
+	if err := waiting.Dial(s.ep); err != nil {
+		t.Fatal(err)
+	}
+	if err := waiting.Send(zmq4.NewMsg(mp(map[string]any{"id": 1, "cmd": "eval", "source": "3 + 4"}))); err != nil {
+		t.Fatal(err)
+	}
+	// ...and another's bad requests are answered meanwhile
+	fresh := s.dial(client.Options{})
+	for _, payload := range [][]byte{[]byte("junk"), mp(map[string]any{"cmd": "eval"})} {
+		if _, err := fresh.Raw(payload); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case err := <-busy:
+		t.Fatalf("the long request finished before the refusals were answered: %v", err)
+	default:
+	}
+	if err := <-busy; err != nil {
+		t.Fatal(err)
+	}
+	if m, err := waiting.Recv(); err != nil || !bytes.Contains(m.Frames[len(m.Frames)-1], []byte("printString")) {
+		t.Fatalf("the waiting request: %v %q", err, m.Frames)
+	}
 }
 
 // TestServeGenerationDoesNotBlock: while the model writes a method for
