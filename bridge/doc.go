@@ -8,10 +8,11 @@
 // and size without allocating); every reply is one msgpack map with the
 // request's id and either a result or an error {code, message, position}.
 //
-//	client --frames--> transport.go (frame size and handshake limits,
-//	         under the ROUTER's own reader)
-//	       --> Server.receive (server.go): token, rate and queue limits
-//	       --> the identity's peer goroutine (peer.go): one vm.Session each
+//	client --frames--> internal/zmtp (frame size and handshake limits,
+//	         under the ROUTER's own reader; one write per message)
+//	       --> Server.receive, dispatch (server.go): shape, token, rate
+//	           and queue checks; refusals are answered at once
+//	       --> the identity's worker goroutine (peer.go): one vm.Session
 //	       --> commands.go: eval, send, describe, snapshot, status
 //	       --> the group commit's wait (image.GroupSync), then the reply
 //
