@@ -109,6 +109,7 @@ type ftsResult struct {
 	sizeMiB          float64
 	indexTime, close time.Duration
 	commit           time.Duration // of indexTime, in commits
+	single, remove   time.Duration // medians of one document added, removed per statement
 }
 
 func catalogSuite() {
@@ -127,6 +128,8 @@ func catalogSuite() {
 	fmt.Printf("%-26s %12s %12s\n", "", "batos", "bleve lean")
 	fmt.Printf("%-26s %12.0f %12.0f  target batos >= bleve (6,800 measured before)\n", "index docs/s", ba.docsPerSec, bl.docsPerSec)
 	fmt.Printf("%-26s %12.2f %12.2f  (batos: %.2f s of it in the synced commits)\n", "index seconds", ba.indexTime.Seconds(), bl.indexTime.Seconds(), ba.commit.Seconds())
+	fmt.Printf("%-26s %12.2f %12s  (200 more documents, one statement and synced commit each, after the queries)\n", "add one document, ms", msf(ba.single), "-")
+	fmt.Printf("%-26s %12.2f %12s  (the same 200 removed, one statement each)\n", "remove one document, ms", msf(ba.remove), "-")
 	fmt.Printf("%-26s %12.1f %12.1f\n", "on disk MiB", ba.sizeMiB, bl.sizeMiB)
 	for p := 0; p < 2; p++ {
 		fmt.Printf("%-26s %12.3f %12.3f  target batos <= bleve (1.5 measured before)\n", fmt.Sprintf("OR median ms, pass %d", p+1), msf(ba.or[p]), msf(bl.or[p]))
@@ -311,6 +314,39 @@ func batosRun(dir string, docs, qs []string) ftsResult {
 			}
 		}
 	}
+	// after the queries: documents added one statement each (a synced
+	// commit each), as `batos catalog add` or a script adds them, then
+	// removed the same way
+	var single []time.Duration
+	for j := 0; j < 200; j++ {
+		s := time.Now()
+		_, err := th.Call(func() vm.Value {
+			return th.Send(cat, "index:Id:Metadata:", v.String(docs[j]), v.String(fmt.Sprintf("extra%03d", j)), v.NilValue())
+		})
+		if err == nil {
+			err = v.Commit()
+		}
+		if err != nil {
+			fail(err)
+		}
+		single = append(single, time.Since(s))
+	}
+	res.single = medianDur(single)
+	var removes []time.Duration
+	for j := 0; j < 200; j++ {
+		s := time.Now()
+		_, err := th.Call(func() vm.Value {
+			return th.Send(cat, "remove:", v.String(fmt.Sprintf("extra%03d", j)))
+		})
+		if err == nil {
+			err = v.Commit()
+		}
+		if err != nil {
+			fail(err)
+		}
+		removes = append(removes, time.Since(s))
+	}
+	res.remove = medianDur(removes)
 	return res
 }
 

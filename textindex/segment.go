@@ -114,50 +114,6 @@ func unit(v []float32) []float32 {
 	return out
 }
 
-// addSegment appends the documents of s whose keep entry is true (all
-// when keep is nil), in order.
-func (b *Builder) addSegment(s *Segment, keep []bool) error {
-	base := uint32(len(b.lens))
-	if len(b.lens) == 0 {
-		b.dim = s.dim
-	} else if s.docs > 0 && s.dim != b.dim {
-		return fmt.Errorf("merging segments with embeddings of %d and %d numbers", b.dim, s.dim)
-	}
-	renum := make([]uint32, s.docs)
-	n := uint32(0)
-	for d := 0; d < s.docs; d++ {
-		if keep != nil && !keep[d] {
-			continue
-		}
-		renum[d] = base + n
-		n++
-		l := s.docLen(d)
-		b.lens = append(b.lens, l)
-		b.tokens += uint64(l)
-		if s.dim > 0 {
-			b.vecs = append(b.vecs, s.vector(d)...)
-		}
-	}
-	for t := 0; t < s.terms; t++ {
-		var p *posting
-		s.eachPosting(t, func(d, tf uint32) {
-			if keep != nil && !keep[d] {
-				return
-			}
-			if p == nil {
-				term := string(s.term(t))
-				if p = b.postings[term]; p == nil {
-					p = &posting{}
-					b.postings[term] = p
-				}
-			}
-			p.docs = append(p.docs, renum[d])
-			p.tfs = append(p.tfs, tf)
-		})
-	}
-	return nil
-}
-
 // Bytes encodes the segment.
 func (b *Builder) Bytes() []byte {
 	terms := make([]string, 0, len(b.postings))
@@ -321,12 +277,6 @@ func (s *Segment) eachPosting(t int, f func(doc, tf uint32)) {
 	}
 }
 
-func (s *Segment) vector(d int) []float32 {
-	out := make([]float32, s.dim)
-	s.vectorInto(d, out)
-	return out
-}
-
 func (s *Segment) vectorInto(d int, out []float32) {
 	b := s.vecs[4*d*s.dim:]
 	for i := range out {
@@ -344,37 +294,6 @@ func (s *Segment) Postings() map[string][]uint32 {
 		out[string(s.term(t))] = ds
 	}
 	return out
-}
-
-// Merge returns one segment holding the documents of segs in order.
-func Merge(segs []*Segment) ([]byte, error) {
-	b := NewBuilder()
-	for _, s := range segs {
-		if err := b.addSegment(s, nil); err != nil {
-			return nil, err
-		}
-	}
-	return b.Bytes(), nil
-}
-
-// Without returns s without the documents listed in drop (the others keep
-// their order, renumbered from 0).
-func Without(s *Segment, drop []int) ([]byte, error) {
-	keep := make([]bool, s.docs)
-	for i := range keep {
-		keep[i] = true
-	}
-	for _, d := range drop {
-		if d < 0 || d >= s.docs {
-			return nil, fmt.Errorf("document %d is not in a segment of %d", d, s.docs)
-		}
-		keep[d] = false
-	}
-	b := NewBuilder()
-	if err := b.addSegment(s, keep); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
 
 // SameText reports whether s indexes exactly texts, in order (its terms,
