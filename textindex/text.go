@@ -112,9 +112,10 @@ func init() {
 // '?' (and runs of them) followed by optional closing quotes or brackets,
 // then white space and the start of a new sentence (not a lower-case
 // letter); a period after a known abbreviation or a single capital letter
-// (an initial) ends none, and one inside a number (3.14) ends none. A
-// blank line and a Markdown heading line always end one. A sentence
-// longer than max bytes (max > 0) is cut at the last space before max.
+// (an initial) ends none, and one inside a number (3.14) ends none.
+// '。', '！' and '？' always end one, and so do a blank line and a
+// Markdown heading line. A sentence longer than max bytes (max > 0) is
+// cut at the last space before max (or at a character boundary).
 // Sentences are trimmed; empty ones are dropped.
 func Sentences(text string, max int) []string {
 	var out []string
@@ -144,6 +145,16 @@ func Sentences(text string, max int) []string {
 		start := 0
 		for i := 0; i < len(block); i++ {
 			c := block[i]
+			if c >= utf8.RuneSelf {
+				// the ideographic full stop and the full-width ! and ? end a
+				// sentence where they stand
+				if r, w := utf8.DecodeRuneInString(block[i:]); r == '。' || r == '！' || r == '？' {
+					emit(block[start : i+w])
+					start = i + w
+					i += w - 1
+				}
+				continue
+			}
 			if c != '.' && c != '!' && c != '?' {
 				continue
 			}

@@ -21,6 +21,7 @@ func TestSentences(t *testing.T) {
 		{"see www.example.com for more. ok", []string{"see www.example.com for more. ok"}},
 		{"# Heading\ntext one\ncontinues. Two.", []string{"Heading", "text one\ncontinues.", "Two."}},
 		{"", nil},
+		{"今日は晴れ。明日は雨？はい！", []string{"今日は晴れ。", "明日は雨？", "はい！"}},
 	} {
 		if got := Sentences(c.in, 0); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("Sentences(%q) = %q, want %q", c.in, got, c.want)
