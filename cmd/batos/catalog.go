@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"batos/image"
@@ -13,12 +16,13 @@ import (
 
 // The knowledge catalog on the command line (stdlib/mind/catalog.self,
 // docs/catalog.md): `batos catalog add FILE...` imports text and Markdown
-// files, one transaction per file, with a progress line; `search`,
-// `remove` and `info`.
+// files, one transaction per file, with a progress line (a directory:
+// the .txt, .md and .markdown files under it); `search`, `remove` and
+// `info`. A document's id is its file's path as given, cleaned.
 
 const catalogCommands = "add, search, remove, info"
 
-const catalogUsage = `  batos catalog add FILE...        index text and Markdown files in the knowledge catalog
+const catalogUsage = `  batos catalog add FILE|DIR...    index text and Markdown files in the knowledge catalog
   batos catalog search [--top N] QUERY | remove ID... | info
 `
 
@@ -51,6 +55,11 @@ func (c *cli) catalogCmd(args []string) error {
 		return usagef("catalog %s: no %s given", sub, map[string]string{"add": "file", "remove": "document id"}[sub])
 	}
 	// read and check every file before anything is indexed
+	if sub == "add" {
+		if pos, err = catalogFiles(pos); err != nil {
+			return err
+		}
+	}
 	texts := make([]string, len(pos))
 	if sub == "add" {
 		for i, p := range pos {
@@ -62,6 +71,7 @@ func (c *cli) catalogCmd(args []string) error {
 				return fmt.Errorf("catalog add: %s: not a text file (it is not UTF-8 text)", p)
 			}
 			texts[i] = string(b)
+			pos[i] = filepath.ToSlash(filepath.Clean(p))
 		}
 	}
 	t, closer, err := c.boot(nil)
@@ -139,4 +149,40 @@ func (c *cli) catalogCmd(args []string) error {
 		}
 	}
 	return nil
+}
+
+// catalogFiles expands the directories among paths into the text and
+// Markdown files under them, in name order.
+func catalogFiles(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, fmt.Errorf("catalog add: %w", err)
+		}
+		if !fi.IsDir() {
+			out = append(out, p)
+			continue
+		}
+		n := len(out)
+		err = filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			switch strings.ToLower(filepath.Ext(q)) {
+			case ".txt", ".md", ".markdown":
+				if !d.IsDir() {
+					out = append(out, q)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("catalog add: %w", err)
+		}
+		if len(out) == n {
+			return nil, fmt.Errorf("catalog add: %s: no .txt, .md or .markdown file in it", p)
+		}
+	}
+	return out, nil
 }
