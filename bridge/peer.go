@@ -37,6 +37,7 @@ type job struct {
 
 const (
 	peerParseCache = 256
+	peerParseMax   = 4096 // longer sources are not cached
 	peerPins       = 64
 )
 
@@ -119,6 +120,9 @@ func (p *peer) parse(src string) (*lang.File, error) {
 	f, err := lang.Parse("eval", src)
 	if err != nil {
 		return nil, err
+	}
+	if len(src) > peerParseMax {
+		return f, nil // not kept: the cache's memory stays small
 	}
 	if len(p.parsed) >= peerParseCache {
 		clear(p.parsed)
