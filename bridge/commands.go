@@ -278,12 +278,23 @@ type parentInfo struct {
 }
 
 type describeResult struct {
-	OID     uint64       `msgpack:"oid"`
-	Type    string       `msgpack:"type"`
-	Value   string       `msgpack:"value"`
-	Slots   []slotInfo   `msgpack:"slots"`
-	Parents []parentInfo `msgpack:"parents"`
+	OID      uint64        `msgpack:"oid"`
+	Type     string        `msgpack:"type"`
+	Value    string        `msgpack:"value"`
+	Slots    []slotInfo    `msgpack:"slots"`
+	Parents  []parentInfo  `msgpack:"parents"`
+	Size     *int          `msgpack:"size,omitempty"`     // a vector's
+	Elements []elementInfo `msgpack:"elements,omitempty"` // its first describeElements
 }
+
+type elementInfo struct {
+	Value string  `msgpack:"value"`
+	OID   *uint64 `msgpack:"oid"`
+	Type  string  `msgpack:"type"`
+}
+
+// describeElements bounds the elements describe lists.
+const describeElements = 100
 
 // describe {oid}: the object's slots, their kinds, and its parents. It
 // runs no batos code and changes nothing.
@@ -319,6 +330,18 @@ func (s *Server) describe(p *peer, r *request, seq *uint64) (any, *wire.Error) {
 				res.Slots = append(res.Slots, info)
 				if sl.Parent {
 					res.Parents = append(res.Parents, parentInfo{Name: sl.Name, OID: info.OID})
+				}
+			}
+			if elems, ok := ov.Vector(); ok {
+				n := len(elems)
+				res.Size = &n
+				for _, e := range elems[:min(n, describeElements)] {
+					info := elementInfo{Value: v.Describe(e), Type: e.Kind().String()}
+					if !e.IsInt() {
+						id := uint64(e.Obj().OID())
+						info.OID = &id
+					}
+					res.Elements = append(res.Elements, info)
 				}
 			}
 			return vm.Value{}

@@ -236,6 +236,11 @@ func TestServeCommands(t *testing.T) {
 	}
 	_, err = c.Describe(1 << 40)
 	wantCode(t, err, wire.CodeNotFound)
+	vec := mustEval(t, c, "lobby _AddSlots: (| list = vector copySize: 3 |). list at: 1 Put: 'x'. list")
+	d, err = c.Describe(*vec.OID)
+	if err != nil || fmt.Sprint(d["size"]) != "3" || !strings.Contains(fmt.Sprint(d["elements"]), "value:'x'") {
+		t.Fatalf("describe a vector: %v %v", err, d)
+	}
 
 	// status
 	st, err := c.Status()
