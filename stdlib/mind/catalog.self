@@ -193,21 +193,30 @@ traits _AddSlots: (|
           h score: (triples at: i + 2). h bm25: h score.
           out add: h ].
         out ).
-      fuse: lex With: sem Top: n = ( | byKey. order. out |
-        "reciprocal rank fusion: each ranking gives 1 / (fusionK + rank), rank from 1"
-        byKey: dictionary copy. order: vector copy.
-        0 to: lex size - 1 By: 3 Do: [| :i. h |
-          h: hit copy.
-          h chunk: (chunkAt: (lex at: i) Doc: (lex at: i + 1)).
-          h bm25: (lex at: i + 2). h score: 1.0 / (fusionK + (i / 3) + 1).
-          byKey at: h chunk Put: h. order add: h ].
-        0 to: sem size - 1 By: 3 Do: [| :i. c. h |
+      fuse: lex With: sem Top: n = ( | cs. fused. bm. cos. order. out |
+        "reciprocal rank fusion: each ranking gives 1 / (fusionK + rank), rank from 1; hits are made for the best n only"
+        cs: vector copy. fused: vector copy. bm: vector copy. cos: vector copy.
+        0 to: lex size - 1 By: 3 Do: [| :i |
+          cs add: (chunkAt: (lex at: i) Doc: (lex at: i + 1)).
+          fused add: 1.0 / (fusionK + (i / 3) + 1).
+          bm add: (lex at: i + 2). cos add: nil ].
+        0 to: sem size - 1 By: 3 Do: [| :i. c. k. at |
           c: chunkAt: (sem at: i) Doc: (sem at: i + 1).
-          h: byKey at: c IfAbsent: [ | x | x: hit copy. x chunk: c. x score: 0. byKey at: c Put: x. order add: x. x ].
-          h cosine: (sem at: i + 2).
-          h score: h score + (1.0 / (fusionK + (i / 3) + 1)) ].
-        order sortBy: [| :a. :b | a score > b score ].
-        order copyAtMost: n ).
+          at: cs _VectorPositionsOf: (vector copySize: 1 FillingWith: c).
+          at isEmpty
+            ifTrue: [ k: cs size. cs add: c. fused add: 0. bm add: nil. cos add: nil ]
+            False: [ k: at first ].
+          fused at: k Put: (fused at: k) + (1.0 / (fusionK + (i / 3) + 1)).
+          cos at: k Put: (sem at: i + 2) ].
+        order: vector copy.
+        0 to: cs size - 1 Do: [| :k | order add: k ].
+        order sortBy: [| :a. :b | (fused at: a) > (fused at: b) ].
+        out: vector copy.
+        (order copyAtMost: n) do: [| :k. h |
+          h: hit copy.
+          h chunk: (cs at: k). h score: (fused at: k). h bm25: (bm at: k). h cosine: (cos at: k).
+          out add: h ].
+        out ).
     }.
     { 'Category: checking'
       check = ( | problems. seen |
