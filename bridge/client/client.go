@@ -33,10 +33,18 @@ type Options struct {
 // Client is a connection to a server. Its methods may be called from
 // several goroutines; requests go one at a time.
 type Client struct {
-	opts Options
-	sock zmq4.Socket
-	mu   sync.Mutex
-	next uint64
+	opts  Options
+	sock  zmq4.Socket
+	mu    sync.Mutex
+	next  uint64
+	in    chan received // from the reading goroutine
+	timer *time.Timer   // the reply's deadline (under mu)
+}
+
+// received is a message, or the error that ended the reading goroutine.
+type received struct {
+	m   zmq4.Msg
+	err error
 }
 
 // ErrTimeout is returned when a reply does not come in time; the client
@@ -60,7 +68,22 @@ func Dial(endpoint string, opts Options) (*Client, error) {
 		sock.Close()
 		return nil, fmt.Errorf("bridge client: %w", err)
 	}
-	return &Client{opts: opts, sock: sock}, nil
+	c := &Client{opts: opts, sock: sock, in: make(chan received, 16), timer: time.NewTimer(time.Hour)}
+	c.timer.Stop()
+	go c.read()
+	return c, nil
+}
+
+// read passes the socket's messages to recv until the socket fails (is
+// closed).
+func (c *Client) read() {
+	for {
+		m, err := c.sock.Recv()
+		c.in <- received{m, err}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // scheme is the client's transport (buffered reads, one write per
@@ -162,24 +185,16 @@ func (c *Client) roundTrip(b []byte, id uint64) (*reply, error) {
 
 // recv receives one message within the timeout.
 func (c *Client) recv() (zmq4.Msg, error) {
-	type result struct {
-		m   zmq4.Msg
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		m, err := c.sock.Recv()
-		ch <- result{m, err}
-	}()
-	t := time.NewTimer(c.opts.Timeout)
-	defer t.Stop()
+	c.timer.Reset(c.opts.Timeout)
+	defer c.timer.Stop()
 	select {
-	case r := <-ch:
+	case r := <-c.in:
 		if r.err != nil {
+			c.in <- r // every later call fails the same way
 			return r.m, fmt.Errorf("bridge client: %w", r.err)
 		}
 		return r.m, nil
-	case <-t.C:
+	case <-c.timer.C:
 		c.sock.Close()
 		return zmq4.Msg{}, ErrTimeout
 	}
