@@ -52,6 +52,10 @@ type Config struct {
 	MaxTokens   int           // per completion; 0: 1024 (at most half the context)
 	Seed        int64         // sampling seed (-1: random)
 	Temperature float64       // 0: greedy
+	// Catalog, when set, adds what the knowledge catalog knows about a
+	// selector to the prompt (textindex.Notes: the best chunks for the
+	// selector's words).
+	Catalog func(sel string) []string
 	// Trial bounds the resumed send that tests a candidate.
 	TrialSteps int64
 	TrialBytes int64

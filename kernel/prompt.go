@@ -25,10 +25,6 @@ than keyword. Locals: "( | tmp | ... )". Assign a slot x with "x: value".
 start at 0. Do not use primitives (names starting with "_").
 `
 
-// Catalog, when set, adds knowledge for a selector to prompts (the
-// knowledge catalog of the composite mind plugs in here).
-var Catalog func(sel string) []string
-
 func (k *Kernel) prompt(t *vm.Thread, m *miss, rejections []guardRejection) (string, int) {
 	v := t.VM()
 	var head strings.Builder
@@ -101,8 +97,8 @@ its intent. Intent: %s.
 Write it as: %s %s = ( model infer: %s With: (modelOptions copy system: '<one or two sentences for the intent>') )
 `, facetIntent(v, m), m.sel, arg, arg)
 	}
-	if Catalog != nil {
-		for _, c := range Catalog(m.sel) {
+	if k.cfg.Catalog != nil {
+		for _, c := range k.cfg.Catalog(m.sel) {
 			ctx.WriteString("Note: " + c + "\n")
 		}
 	}

@@ -63,9 +63,8 @@ func TestNotesInKernelPrompt(t *testing.T) {
 	if _, err := th.EvalString("t", "catalog index: 'To frobnicate a number, double it. Zebras are striped.' Id: 'f' Metadata: nil. lobby _AddSlots: (| a = (| parent* = traits clonable |) |)"); err != nil {
 		t.Fatal(err)
 	}
-	kernel.Catalog = textindex.Notes(th.VM(), 3)
-	defer func() { kernel.Catalog = nil }()
-	th.VM().SetGenerator(kernel.New(kernel.Config{Generate: true, MaxAttempts: 1, Registry: &llm.Registry{Default: "scripted:capture"}, Log: &bytes.Buffer{}}))
+	th.VM().SetGenerator(kernel.New(kernel.Config{Generate: true, MaxAttempts: 1, Registry: &llm.Registry{Default: "scripted:capture"}, Log: &bytes.Buffer{},
+		Catalog: textindex.Notes(th.VM(), 3)}))
 	v, err := th.EvalString("t", "a frobnicate: 21")
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"batos/kernel"
 	"batos/llm"
 	"batos/stdlib"
+	"batos/textindex"
 	"batos/vm"
 )
 
@@ -72,7 +73,8 @@ func (c *cli) setupKernel(t *vm.Thread) {
 	if c.gen.maxAttempts < 0 {
 		c.gen.maxAttempts = 0
 	}
-	cfg := kernel.Config{Generate: c.gen.generate, MaxAttempts: c.gen.maxAttempts, Log: c.stderr, Verbose: c.gen.verbose, Seed: -1}
+	cfg := kernel.Config{Generate: c.gen.generate, MaxAttempts: c.gen.maxAttempts, Log: c.stderr, Verbose: c.gen.verbose, Seed: -1,
+		Catalog: textindex.Notes(t.VM(), 3)}
 	if c.img != nil {
 		cfg.Store = kernel.ImageStore{Img: c.img}
 	}
