@@ -133,7 +133,7 @@ traits _AddSlots: (|
         "sentences joined into chunks of at most maxChunk bytes"
         out: vector copy. cur: nil.
         sentences do: [| :s |
-          (cur notNil && [ (cur size + 1 + s size) <= maxChunk ])
+          (cur notNil && [ (cur byteSize + 1 + s byteSize) <= maxChunk ])
             ifTrue: [ cur: cur, ' ', s ]
             False: [ cur isNil ifFalse: [ out add: cur ]. cur: s ] ].
         cur isNil ifFalse: [ out add: cur ].
@@ -157,7 +157,7 @@ traits _AddSlots: (|
         texts: vector copy. vecs: vector copy.
         cur: nil. curVecs: vector copy.
         ss do: [| :s. :i |
-          (cur notNil && [ ((sims at: i - 1) >= limit) && [ (cur size + 1 + s size) <= maxChunk ] ])
+          (cur notNil && [ ((sims at: i - 1) >= limit) && [ (cur byteSize + 1 + s byteSize) <= maxChunk ] ])
             ifTrue: [ cur: cur, ' ', s ]
             False: [
               cur isNil ifFalse: [ texts add: cur. vecs add: (mean: curVecs) ].
