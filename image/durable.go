@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 
@@ -89,18 +90,35 @@ func (g *GroupSync) Wait(n uint64) error {
 
 // syncLog makes everything written to Pebble's log durable: an empty log
 // record written with Sync syncs the log up to it. A failed sync reaches
-// quietLogger.Fatalf, which panics; it is turned back into an error.
-func (g *GroupSync) syncLog() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if e, ok := r.(error); ok {
-				err = e
-			} else {
-				err = fmt.Errorf("%v", r)
+// quietLogger.Fatalf, which panics; it is turned back into an error. As
+// with commits (disk.go), a sync stalled on a full disk is abandoned with
+// an error rather than waited for forever.
+func (g *GroupSync) syncLog() error {
+	done := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				if e, ok := r.(error); ok {
+					done <- e
+				} else {
+					done <- fmt.Errorf("%v", r)
+				}
+			}
+		}()
+		done <- g.img.db.LogData(nil, pebble.Sync)
+	}()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
+			if w := g.img.watch; w.stuck() {
+				return diskFullError(g.img.opts.Dir, "recent commits are not durable", w.full())
 			}
 		}
-	}()
-	return g.img.db.LogData(nil, pebble.Sync)
+	}
 }
 
 // ErrNoObject is returned by Object for an OID the image does not hold.
