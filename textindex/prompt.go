@@ -3,12 +3,12 @@ package textindex
 import "batos/vm"
 
 // Notes returns a function for the generative kernel's prompt seam
-// (kernel.Catalog): the texts of the n chunks of the lobby's catalog that
+// (kernel.Config.Catalog): the texts of the n chunks of the lobby's catalog that
 // BM25 ranks best for a selector's words (SelectorWords). It reads the
 // catalog's objects directly and calls no model, so it is cheap while a
 // prompt is built; it answers nothing when the lobby has no catalog or
 // the catalog is empty or not as stdlib/mind/catalog.self makes it.
-// Assign it once the world is up: kernel.Catalog = textindex.Notes(v, 3).
+// batos sets it in cmd/batos/gen.go: Catalog: textindex.Notes(t.VM(), 3).
 func Notes(v *vm.VM, n int) func(sel string) []string {
 	return func(sel string) (out []string) {
 		defer func() {
