@@ -16,11 +16,19 @@ import (
 
 // The knowledge catalog on the command line (stdlib/mind/catalog.self,
 // docs/catalog.md): `batos catalog add FILE...` imports text and Markdown
-// files, one transaction per file, with a progress line (a directory:
-// the .txt, .md and .markdown files under it); `search`, `remove` and
-// `info`. A document's id is its file's path as given, cleaned.
+// files (a directory: the .txt, .md and .markdown files under it) in
+// batches, one transaction each, with a progress line; `search`, `remove`
+// and `info`. A document's id is its file's path as given, cleaned; a
+// file named twice is added once.
 
 const catalogCommands = "add, search, remove, info"
+
+// catalogBatchFiles and catalogBatchBytes bound the files `catalog add`
+// indexes in one transaction.
+const (
+	catalogBatchFiles = 256
+	catalogBatchBytes = 8 << 20
+)
 
 const catalogUsage = `  batos catalog add FILE|DIR...    index text and Markdown files in the knowledge catalog
   batos catalog search [--top N] QUERY | remove ID... | info
@@ -73,6 +81,16 @@ func (c *cli) catalogCmd(args []string) error {
 			texts[i] = string(b)
 			pos[i] = filepath.ToSlash(filepath.Clean(p))
 		}
+		seen := map[string]bool{}
+		n := 0
+		for i, p := range pos {
+			if !seen[p] {
+				seen[p] = true
+				pos[n], texts[n] = p, texts[i]
+				n++
+			}
+		}
+		pos, texts = pos[:n], texts[:n]
 	}
 	t, closer, err := c.boot(nil)
 	if err != nil {
@@ -101,17 +119,30 @@ func (c *cli) catalogCmd(args []string) error {
 	}
 	switch sub {
 	case "add":
+		// files go in batches (one `catalog indexAll:` statement each, so one
+		// segment and one synced commit per batch) of at most
+		// catalogBatchFiles files and catalogBatchBytes bytes
 		progress := image.NewProgress(c.stderr)
 		progress.Start("catalog add", int64(len(pos)), "files")
-		for i, p := range pos {
+		for start := 0; start < len(pos); {
+			end, size := start, 0
+			for end < len(pos) && end-start < catalogBatchFiles && (end == start || size+len(texts[end]) <= catalogBatchBytes) {
+				size += len(texts[end])
+				end++
+			}
 			_, err := do(func(cat vm.Value) vm.Value {
-				return t.Send(cat, "index:Id:Metadata:", v.String(texts[i]), v.String(p), v.String(p))
+				docs := make([]vm.Value, 0, end-start)
+				for i := start; i < end; i++ {
+					docs = append(docs, v.NewVector([]vm.Value{v.String(pos[i]), v.String(texts[i]), v.String(pos[i])}))
+				}
+				return t.Send(cat, "indexAll:", v.NewVector(docs))
 			})
 			if err != nil {
 				progress.Done()
-				return fmt.Errorf("catalog add: %s: %w (the files before it were added)", p, err)
+				return fmt.Errorf("catalog add: %s to %s: %w (nothing of them was added; %d file(s) before them were)", pos[start], pos[end-1], err, start)
 			}
-			progress.Add(1)
+			progress.Add(int64(end - start))
+			start = end
 		}
 		progress.Done()
 		fmt.Fprintf(c.stdout, "added %d file(s): %s\n", len(pos), describe())
