@@ -165,6 +165,9 @@ func (c *cli) catalogCmd(args []string) error {
 				score, _ := t.Send(t.Send(h, "score"), "printString").Str()
 				pos, _ := t.Send(t.Send(t.Send(h, "chunk"), "position"), "printString").Str()
 				text, _ := t.Send(h, "text").Str()
+				if r := []rune(text); len(r) > 160 {
+					text = string(r[:160]) + "..."
+				}
 				lines = append(lines, fmt.Sprintf("%s %s #%s: %s", score, id, pos, strconv.Quote(text)))
 			}
 			return hits
