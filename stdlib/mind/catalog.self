@@ -45,10 +45,26 @@ traits _AddSlots: (|
       mode = ( embedder isNil ifTrue: [ 'bm25' ] False: [ 'hybrid' ] ).
       embedWith: m = ( embedder: m. self ).
       lexical = ( embedder: nil. self ).
-      size = ( documents size ).
+      size = ( shards inject: 0 Into: [| :n. :d | d isNil ifTrue: [ n ] False: [ n + d size ] ] ).
       chunkCount = ( segments inject: 0 Into: [| :n. :s | n + s chunks size ] ).
-      documentIds = ( documents keys ).
-      chunksOf: id = ( documents at: id IfAbsent: [ vector copy ] ).
+      documentIds = ( | ids | ids: vector copy. shards do: [| :d | d isNil ifFalse: [ ids addAll: d keys ] ]. ids ).
+      chunksOf: id = ( chunksOf: id IfAbsent: [ vector copy ] ).
+      chunksOf: id IfAbsent: b = ( (shardOf: id) ifNil: [ b value ] IfNotNil: [| :d | d at: id IfAbsent: b ] ).
+      shardOf: id = (
+        "documents is a vector of dictionaries (made when first needed) from ids to their chunks, by the id's hash: a dictionary's removeKey: copies and rehashes it, so small ones keep adding and removing a document cheap"
+        shards at: id hash % shards size ).
+      shardFor: id = ( | i. d |
+        i: id hash % shards size.
+        d: shards at: i.
+        d isNil ifTrue: [ d: dictionary copy. shards at: i Put: d ].
+        d ).
+      shards = ( | old |
+        "a catalog made before documents was sharded held one dictionary: spread it"
+        documents isVector ifTrue: [ ^ documents ].
+        old: documents.
+        documents: (vector copySize: 256).
+        old keysAndValuesDo: [| :k. :v | (shardFor: k) at: k Put: v ].
+        documents ).
       printString = ( 'catalog (', size printString, ' document(s), ', chunkCount printString, ' chunk(s), ', segments size printString, ' segment(s); mode ', mode, ')' ).
     }.
     { 'Category: indexing'
@@ -64,7 +80,7 @@ traits _AddSlots: (|
         docs do: [| :d. id. text. pieces. cs |
           id: d at: 0. text: d at: 1.
           text isString ifFalse: [ ^ error: 'catalog index: the text of ', id printString, ' is not a string' ].
-          documents if: id IsPresentDo: [| :old |
+          (shardFor: id) if: id IsPresentDo: [| :old |
             "the chunks of a document given earlier in this batch are in no segment yet"
             (removeChunks: old) < old size ifTrue: [ ^ error: 'catalog index: document ', id printString, ' is given twice' ] ].
           pieces: chunkText: text.
@@ -74,7 +90,7 @@ traits _AddSlots: (|
             c text: t. c docId: id. c position: i. c metadata: (d at: 2).
             cs add: c. chunks add: c. texts add: t.
             vecs isNil ifFalse: [ vecs add: ((pieces at: 1) at: i) ] ].
-          documents at: id Put: cs ].
+          (shardFor: id) at: id Put: cs ].
         chunks isEmpty ifTrue: [ ^ self ].
         s: segment copy.
         s data: (texts _IndexBuildVectors: vecs IfFail: [| :e | ^ error: 'catalog index: ', e ]).
@@ -100,7 +116,7 @@ traits _AddSlots: (|
         dim: tail last data _IndexDimension.
         tail allSatisfy: [| :s | s data _IndexDimension = dim ] ).
       remove: id = (
-        documents if: id IsPresentDo: [| :cs | removeChunks: cs. documents removeKey: id ].
+        (shardOf: id) ifNotNil: [| :d | d if: id IsPresentDo: [| :cs | removeChunks: cs. d removeKey: id ] ].
         self ).
       removeChunks: cs = ( | kept. n |
         "rewrite the segments that hold any of the chunks cs without them; answer how many were found"
@@ -120,7 +136,7 @@ traits _AddSlots: (|
                 kept add: m ] ] ].
         segments: kept.
         n ).
-      removeAll = ( segments: vector copy. documents: dictionary copy. self ).
+      removeAll = ( segments: vector copy. documents: (vector copySize: 256). self ).
     }.
     { 'Category: chunking'
       chunkText: text = ( | ss. vs |
@@ -219,18 +235,20 @@ traits _AddSlots: (|
         out ).
     }.
     { 'Category: checking'
-      check = ( | problems. seen |
+      check = ( | problems. seen. listed |
         "what is inconsistent between the chunks, the segments and the documents (empty: nothing)"
         problems: vector copy. seen: 0.
         segments do: [| :s. :i. why |
           why: s data _IndexCheck: (s chunks collect: [| :c | c text ]).
           why isNil ifFalse: [ problems add: 'segment ', i printString, ': ', why ].
           s chunks do: [| :c |
-            ((documents at: c docId IfAbsent: [ vector copy ]) includes: c)
+            ((chunksOf: c docId) includes: c)
               ifFalse: [ problems add: 'segment ', i printString, ' indexes a chunk of ', c docId printString, ' that its document does not list' ] ].
           seen: seen + s chunks size ].
-        (documents inject: 0 Into: [| :n. :cs | n + cs size ]) = seen
-          ifFalse: [ problems add: 'the documents list ', (documents inject: 0 Into: [| :n. :cs | n + cs size ]) printString, ' chunks; the segments index ', seen printString ].
+        listed: 0.
+        shards do: [| :d | d isNil ifFalse: [ d do: [| :cs | listed: listed + cs size ] ] ].
+        listed = seen
+          ifFalse: [ problems add: 'the documents list ', listed printString, ' chunks; the segments index ', seen printString ].
         problems ).
     }.
   |).
@@ -244,5 +262,5 @@ traits catalog _AddSlots: (|
 |).
 
 lobby _AddSlots: (|
-  catalog = (| parent* = traits catalog. segments <- vector copy. documents <- dictionary copy. embedder <- nil. maxChunk <- 2000. fusionK <- 60. mergeFactor <- 4 |).
+  catalog = (| parent* = traits catalog. segments <- vector copy. documents <- vector copySize: 256. embedder <- nil. maxChunk <- 2000. fusionK <- 60. mergeFactor <- 4 |).
 |).

@@ -138,3 +138,16 @@ assert that: [ c segments allSatisfy: [| :s | (s data _IndexDimension) = 16 ] ].
 assert equal: ((c search: 'lexical' Top: 3) at: 0) docId To: 'old'.
 assert that: [ ((c search: 'lexical' Top: 3) at: 0) cosine notNil ].
 assert that: [ c check isEmpty ].
+
+"a catalog from before the documents were sharded (one dictionary) is spread on first use"
+c: catalog copy removeAll.
+c index: 'Old style.' Id: 'o1' Metadata: nil.
+c index: 'Old style too.' Id: 'o2' Metadata: nil.
+d: dictionary copy.
+d at: 'o1' Put: (c chunksOf: 'o1'). d at: 'o2' Put: (c chunksOf: 'o2').
+c documents: d.
+assert equal: c size To: 2.
+assert that: [ c documents isVector ].
+c remove: 'o1'.
+assert equal: c size To: 1.
+assert that: [ c check isEmpty ].
