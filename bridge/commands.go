@@ -26,14 +26,8 @@ func init() {
 		"describe": (*Server).describe,
 		"snapshot": (*Server).snapshot,
 		"status":   (*Server).status,
-		"mission":  notYet("mission", "the composite mind"),
-		"cycle":    notYet("cycle", "the composite mind"),
-	}
-}
-
-func notYet(cmd, part string) command {
-	return func(*Server, *peer, *request, *uint64) (any, *wire.Error) {
-		return nil, reqError(wire.CodeNotAvailable, "%s is not available yet: it needs %s, which is not built", cmd, part)
+		"mission":  (*Server).mission,
+		"cycle":    (*Server).cycle,
 	}
 }
 
