@@ -76,7 +76,15 @@ type txn struct {
 // that objects and maps reachable for the first time are stored too
 // (persistence by reachability).
 func (img *Image) newTxn(v *vm.VM) *txn {
-	t := &txn{img: img, v: v, batch: img.db.NewBatch()}
+	t := &txn{img: img, v: v}
+	if n := img.undo.Len(); n > 1000 {
+		// about 48 bytes an object record, so the batch does not grow by
+		// copying itself over and over
+		t.batch = img.db.NewBatchWithSize(min(48*n, 64<<20))
+		t.work = make([]*vm.Object, 0, n)
+	} else {
+		t.batch = img.db.NewBatch()
+	}
 	img.enc.refObj, img.enc.refMap = t.refObj, t.refMap
 	img.menc.refObj, img.menc.refMap = t.refObj, t.refMap
 	return t
@@ -193,6 +201,12 @@ func (t *txn) publish() {
 // loads until it is reopened (faults_test.go). The commit runs on its own
 // goroutine so that one stalled on a full disk can be abandoned (disk.go).
 func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) error {
+	if err := img.watch.stopped(); err != nil && img.failed == nil {
+		if isNoSpace(err) {
+			err = diskFullError(img.opts.Dir, "the image takes no more commits", err)
+		}
+		img.failed = fmt.Errorf("the image cannot be used after Pebble stopped (%w): reopen it", err)
+	}
 	if img.failed != nil || img.readOnly != nil {
 		b.Close()
 		if img.failed != nil {
@@ -215,7 +229,14 @@ func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) error 
 			if img.watch.stuck() {
 				img.watch.poisoned.Store(true)
 				img.abandoned = c
-				err = diskFullError(img.opts.Dir, "the transaction was not committed", img.watch.full())
+				cause := img.watch.full()
+				if cause == nil {
+					cause = img.watch.stopped()
+				}
+				err = diskFullError(img.opts.Dir, "the transaction was not committed", cause)
+				if !isNoSpace(cause) {
+					err = fmt.Errorf("image %s: the transaction was not committed: %w", img.opts.Dir, cause)
+				}
 				waiting = false
 			}
 		}

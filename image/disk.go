@@ -40,7 +40,15 @@ import (
 //
 // Where the log write itself fails with ENOSPC, Pebble's commit fails
 // (its fatal commit error, see commitBatch) and the error says the disk
-// is full. A background ENOSPC also slows Pebble's retry loop (a short
+// is full. Where a write of the MANIFEST fails (Pebble calls that fatal,
+// on a flush or compaction goroutine), imageLogger stops that goroutine
+// and the watch records it (diskWatch.fatal): a commit stalled behind the
+// stopped work is abandoned as above, and later commits are refused.
+//
+// Pebble v2.1.7 also panics, with its mutex unlocked (unrecoverable),
+// when closing the previous log fails as it switches logs (DB.rotateWAL),
+// which a full disk can cause; nothing here prevents that (a reserve file
+// released on the first ENOSPC would). A background ENOSPC also slows Pebble's retry loop (a short
 // sleep in the listener), which otherwise spins at full CPU.
 
 // ErrDiskFull is the error of a commit that could not be made durable,
@@ -84,6 +92,7 @@ type diskWatch struct {
 	noSpace  atomic.Pointer[error] // the last ENOSPC of background work, cleared by a success
 	stalled  atomic.Bool           // a write stall is in progress
 	poisoned atomic.Bool           // new logs take no more writes
+	fatal    atomic.Pointer[error] // Pebble stopped one of its goroutines on a fatal error (imageLogger)
 	wake     chan struct{}         // signalled on a background ENOSPC and a stall
 }
 
@@ -135,8 +144,21 @@ func (w *diskWatch) listener() *pebble.EventListener {
 	}
 }
 
-// stuck reports whether a stalled commit cannot complete: the disk is full.
-func (w *diskWatch) stuck() bool { return w.stalled.Load() && w.full() != nil }
+// stopped returns the fatal error that stopped one of Pebble's
+// goroutines, or nil.
+func (w *diskWatch) stopped() error {
+	if p := w.fatal.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// stuck reports whether a stalled commit cannot complete: the disk is
+// full, or Pebble stopped the work the stall waits for. (A commit that is
+// not stalled goes on to write its log, and is durable if that works.)
+func (w *diskWatch) stuck() bool {
+	return w.stalled.Load() && (w.full() != nil || w.stopped() != nil)
+}
 
 // errLogClosed is what a write to a new log answers once the log is
 // poisoned.
@@ -199,7 +221,11 @@ func openDB(dir string, popts *pebble.Options, w *diskWatch, release func()) (*p
 		case r := <-ch:
 			return r.db, r.err
 		case <-w.wake:
-			if err := w.full(); err != nil {
+			err := w.full()
+			if err == nil {
+				err = w.stopped()
+			}
+			if err != nil {
 				go func() {
 					if r := <-ch; r.db != nil {
 						r.db.Close()

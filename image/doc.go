@@ -58,7 +58,11 @@
 // with ErrDiskFull within moments instead of waiting in Pebble's write
 // stall, and the image then refuses writes and loads until it is
 // reopened; an Open that meets a full disk fails with ErrDiskFull, or
-// opens read-only when there is not room to flush its log (disk.go).
+// opens read-only when there is not room to flush its log (disk.go). A
+// failed write of Pebble's MANIFEST, fatal to Pebble on its own
+// goroutines, stops that goroutine instead of the process; the image
+// then refuses commits and stays locked until the process exits
+// (imageLogger).
 //
 // # Records (msgpack)
 //

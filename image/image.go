@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
+	"strings"
+	"syscall"
 	"time"
 	"weak"
 
@@ -78,7 +81,7 @@ func Open(opts Options) (*Image, error) {
 		return nil, err
 	}
 	watch := newDiskWatch()
-	popts := &pebble.Options{FS: watch.wrap(fs), Logger: quietLogger{}, Lock: lock, EventListener: watch.listener()}
+	popts := &pebble.Options{FS: watch.wrap(fs), Logger: imageLogger{watch}, Lock: lock, EventListener: watch.listener()}
 	if opts.MemTableSize > 0 {
 		popts.MemTableSize = opts.MemTableSize
 	}
@@ -121,14 +124,44 @@ func (quietLogger) Errorf(string, ...any) {}
 
 // Fatalf panics with the message, keeping the error among args (if any)
 // as its cause, so that commitBatch can tell a full disk.
-func (quietLogger) Fatalf(format string, args ...any) {
+func (quietLogger) Fatalf(format string, args ...any) { panic(newFatalError(format, args...)) }
+
+func newFatalError(format string, args ...any) *fatalError {
 	e := &fatalError{msg: fmt.Sprintf(format, args...)}
 	for _, a := range args {
 		if err, ok := a.(error); ok {
 			e.cause = err
 		}
 	}
-	panic(e)
+	if e.cause == nil && strings.Contains(e.msg, "no space left on device") {
+		e.cause = syscall.ENOSPC // Pebble formatted it with %s
+	}
+	return e
+}
+
+// imageLogger is the logger of an open image. A fatal commit error
+// panics (commitBatch recovers it on the committing goroutine). A failed
+// write of Pebble's MANIFEST is fatal on one of Pebble's own goroutines
+// (a flush or compaction, typically on a full disk), where a panic would
+// take the process down: that goroutine is stopped instead (its deferred
+// unlocks run), the image records the error, and from then on refuses
+// commits and does not close the database (which would wait for the
+// stopped work forever); the image stays locked until the process exits. What is on disk is what the last successful MANIFEST write
+// describes, as after a crash.
+type imageLogger struct{ w *diskWatch }
+
+func (imageLogger) Infof(string, ...any)  {}
+func (imageLogger) Errorf(string, ...any) {}
+
+func (l imageLogger) Fatalf(format string, args ...any) {
+	e := newFatalError(format, args...)
+	if !strings.Contains(e.msg, "MANIFEST") {
+		panic(e)
+	}
+	var err error = e
+	l.w.fatal.Store(&err)
+	l.w.signal()
+	runtime.Goexit()
 }
 
 // fatalError is a fatal error Pebble reported through its logger.
@@ -237,6 +270,9 @@ func (img *Image) Thread(opts vm.Options, boot func(vm.Options) (*vm.Thread, err
 // Close closes the database and releases its lock. Uncommitted work is
 // lost.
 func (img *Image) Close() error {
+	if err := img.watch.stopped(); err != nil {
+		return fmt.Errorf("image %s: Pebble stopped after a fatal error (%v), so the image stays open until this process exits", img.opts.Dir, err)
+	}
 	if !img.finishAbandoned() {
 		return fmt.Errorf("image %s: a commit abandoned on the full disk has not ended, so the image stays open until this process exits", img.opts.Dir)
 	}
@@ -263,7 +299,7 @@ func (img *Image) flushLog() {
 		case <-done:
 			return
 		case <-img.watch.wake:
-			if img.watch.full() != nil {
+			if img.watch.full() != nil || img.watch.stopped() != nil {
 				return
 			}
 		}
