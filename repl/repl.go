@@ -231,7 +231,7 @@ func (s *session) eval(src string) {
 	name := fmt.Sprintf("<repl-%d>", s.n)
 	f, err := lang.Parse(name, src)
 	if err != nil {
-		s.report(err, src)
+		s.report(err, name, src)
 		return
 	}
 	if len(f.Stmts) == 0 {
@@ -261,7 +261,7 @@ func (s *session) eval(src string) {
 		return last, s.t.VM().Commit()
 	})
 	if err != nil {
-		s.report(err, src)
+		s.report(err, name, src)
 		return
 	}
 	s.endLine()
@@ -279,9 +279,9 @@ func (s *session) entry(f *lang.File, name string) (last vm.Value, err error) {
 }
 
 // report prints an error after ending any half-written output line.
-func (s *session) report(err error, src string) {
+func (s *session) report(err error, file, src string) {
 	s.endLine()
-	WriteError(s.errs, err, src)
+	WriteError(s.errs, err, file, src)
 }
 
 // endLine ends the program's output line if it was left open.

@@ -62,12 +62,13 @@ var transcripts = []struct {
 			`  <repl-2>:1:1 in <top level>\n\z`},
 	{"statements before an error ran", "1 printLine. 2 zork. 3 printLine\n", "1\n",
 		`re:\A<repl-1>:1:16: 2 does not understand 'zork'\n` +
+			`1 printLine\. 2 zork\. 3 printLine\n {15}\^\n` +
 			`(  stdlib/.*\n)*` +
 			`  <repl-1>:1:16 in <top level>\n\z`},
 	{"error inside the library", "(vector copySize: 2) at: 5\n4\n", "4\n",
-		`re:\A\S+:\d+:\d+: .*at: 5.*\n(  stdlib/.*\n)+  <repl-1>:1:22 in <top level>\n\z`},
+		`re:\A\S+:\d+:\d+: .*at: 5.*\n\(vector copySize: 2\) at: 5\n {21}\^\n(  stdlib/.*\n)+  <repl-1>:1:22 in <top level>\n\z`},
 	{"step budget", ":steps\n[ true ] whileTrue: [ 3 ]\n11\n", "11\n",
-		"<repl-1>:1:10: step budget of 5000 exhausted (infinite loop?)\n  <repl-1>:1:10 in <top level>\n"},
+		"<repl-1>:1:10: step budget of 5000 exhausted (infinite loop?)\n[ true ] whileTrue: [ 3 ]\n         ^\n  <repl-1>:1:10 in <top level>\n"},
 	{"unfinished at end of input", "[ 1\n", "",
 		"<repl-1>:1:4: expected ']' to close block opened at 1:1, found end of input\n[ 1\n   ^\n"},
 	{"output line is ended before the result", "'abc' print\n", "abc\n'abc'\n", ""},

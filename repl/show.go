@@ -11,12 +11,23 @@ import (
 
 // WriteError prints err to w for a person: a syntax error as
 // "file:line:col: msg" with the source line and a caret (src is the text
-// that was parsed), a runtime error as its position and message followed
-// by its backtrace, anything else as its message.
-func WriteError(w io.Writer, err error, src string) {
+// that was parsed), a runtime error as its position and message, the
+// source line and a caret when the error is in src (the text named file
+// that was run), then its backtrace; anything else as its message.
+//
+// A runtime error elsewhere (in a method defined by an earlier entry or
+// script) has no excerpt: the text of that file may have changed since,
+// and a wrong line would mislead more than none.
+func WriteError(w io.Writer, err error, file, src string) {
 	var rt *vm.Error
 	if errors.As(err, &rt) {
 		fmt.Fprintln(w, rt.Error())
+		if rt.File == file && file != "" {
+			le := &lang.Error{File: rt.File, Pos: rt.Pos, Msg: rt.Msg}
+			if ex := le.Excerpt(src); ex != "" {
+				fmt.Fprintln(w, ex)
+			}
+		}
 		fmt.Fprint(w, rt.Backtrace())
 		return
 	}

@@ -368,7 +368,7 @@ func (c *cli) eval(text string, args []string) error {
 	}
 	s, err := repl.PrintString(t, last)
 	if err != nil {
-		c.runtimeError(err, text)
+		c.runtimeError(err, name, text)
 		return exitError(exitRuntime)
 	}
 	fmt.Fprintln(c.stdout, s)
@@ -413,7 +413,7 @@ func (c *cli) runScript(args []string) error {
 			return v, t.VM().Commit()
 		})
 		if err != nil {
-			c.runtimeError(err, src)
+			c.runtimeError(err, name, src)
 			return exitError(exitRuntime)
 		}
 		return nil
@@ -447,7 +447,7 @@ func (c *cli) syntaxError(err error, src string) error {
 func (c *cli) exec(t *vm.Thread, f *lang.File) (last vm.Value, ok bool) {
 	last, err := c.execStmts(t, f)
 	if err != nil {
-		c.runtimeError(err, f.Src)
+		c.runtimeError(err, f.Name, f.Src)
 		return last, false
 	}
 	return last, true
@@ -488,8 +488,8 @@ func (c *cli) execStmts(t *vm.Thread, f *lang.File) (last vm.Value, err error) {
 
 // runtimeError reports a runtime error, with a hint when a flag sets the
 // limit that stopped it.
-func (c *cli) runtimeError(err error, src string) {
-	repl.WriteError(c.stderr, err, src)
+func (c *cli) runtimeError(err error, file, src string) {
+	repl.WriteError(c.stderr, err, file, src)
 	var e *vm.Error
 	if !errors.As(err, &e) {
 		return
