@@ -56,7 +56,7 @@ const usage = `usage:
   batos help                       print this help
 
 flags (also accepted after 'run' and 'image'):
-  -e TEXT            evaluate TEXT (all of its statements)
+  -e TEXT            evaluate TEXT (all of its statements, one transaction)
   --image DIR        the image to open or create (default $BATOS_IMAGE, else ./batos.image)
   --memory           use a fresh in-memory world instead of an image
   --atomic           run: the whole script is one transaction (default: one per statement)
@@ -347,7 +347,9 @@ func (c *cli) repl() error {
 }
 
 // eval implements -e: it runs every statement of text and prints the
-// printString of the last value.
+// printString of the last value. Like a REPL entry, the whole text (its
+// printString included) is one transaction: it commits, or an error
+// leaves no trace in the image.
 func (c *cli) eval(text string, args []string) error {
 	const name = "-e"
 	f, err := lang.Parse(name, text)
@@ -359,19 +361,28 @@ func (c *cli) eval(text string, args []string) error {
 		return err
 	}
 	defer closer()
-	last, ok := c.exec(t, f)
-	if !ok {
-		return exitError(exitRuntime)
-	}
 	if len(f.Stmts) == 0 {
 		return nil
 	}
-	s, err := repl.PrintString(t, last)
+	t.Atomic = true
+	// a miss the kernel answers restarts the whole text (vm.Retry)
+	var str string
+	_, err = t.Retry(func() (vm.Value, error) {
+		last, err := c.execStmts(t, f)
+		if err == nil {
+			str, err = repl.PrintString(t, last)
+		}
+		if err != nil {
+			t.VM().Abort()
+			return last, err
+		}
+		return last, t.VM().Commit()
+	})
 	if err != nil {
 		c.runtimeError(err, name, text)
 		return exitError(exitRuntime)
 	}
-	fmt.Fprintln(c.stdout, s)
+	fmt.Fprintln(c.stdout, str)
 	return nil
 }
 
