@@ -381,6 +381,14 @@ func (t *Thread) invoke(b *Block, cf *Frame, args []Value, s *sendSite) Value {
 	if b.outer.gen != b.gen {
 		t.raiseAt(s, ErrNonLIFO, "block invoked after its enclosing method returned (Self blocks cannot outlive their method)")
 	}
+	if len(args) != b.code.nargs {
+		plural := "s"
+		if b.code.nargs == 1 {
+			plural = ""
+		}
+		t.raiseAt(s, ErrError, fmt.Sprintf("a block taking %d argument%s was sent '%s': call it with '%s'",
+			b.code.nargs, plural, valueSelector(len(args)), valueSelector(b.code.nargs)))
+	}
 	return t.call(cf, b.code, args, b.outer.self, nil, b.outer, s)
 }
 

@@ -3,6 +3,7 @@ package vm
 import (
 	"io"
 	"os"
+	"strings"
 	"sync"
 )
 
@@ -312,21 +313,29 @@ func (vm *VM) Clone(v Value) Value {
 	return Ref(vm.alloc(o.m, f, data))
 }
 
-// blockMap returns the shared map of blocks taking n arguments.
+// blockMap returns the shared map of blocks taking n arguments. Besides
+// its own value selector it holds those of fewer arguments, so that
+// `[| :x | x] value` is an arity error (Thread.invoke) rather than the
+// library's `value` of any object; a value selector with more arguments
+// than the block takes reaches the library, which drops the extra ones
+// (do: passes the key as a second argument).
 func (vm *VM) blockMap(n int) *Map {
 	for len(vm.blockMaps) <= n {
 		k := len(vm.blockMaps)
-		sel := "value"
-		if k > 0 {
-			sel = "value:"
-			for j := 1; j < k; j++ {
-				sel += "With:"
-			}
+		slots := []Slot{{Name: "parent", Kind: SlotConst, Parent: true, Const: Ref(vm.Traits[KBlock])}}
+		for j := 0; j <= k; j++ {
+			slots = append(slots, Slot{Name: valueSelector(j), Kind: SlotBlockValue})
 		}
-		vm.blockMaps = append(vm.blockMaps, newMap(KBlock, []Slot{
-			{Name: "parent", Kind: SlotConst, Parent: true, Const: Ref(vm.Traits[KBlock])},
-			{Name: sel, Kind: SlotBlockValue},
-		}))
+		vm.blockMaps = append(vm.blockMaps, newMap(KBlock, slots))
 	}
 	return vm.blockMaps[n]
+}
+
+// valueSelector returns the selector that calls a block of n arguments:
+// value, value:, value:With:, ...
+func valueSelector(n int) string {
+	if n == 0 {
+		return "value"
+	}
+	return "value:" + strings.Repeat("With:", n-1)
 }
