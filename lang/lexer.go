@@ -212,16 +212,24 @@ func (s *scanner) token(c byte) (typ lexer.TokenType, bad bool) {
 		s.advance(1)
 		return tArg, true
 	case isOpChar(c):
-		start := s.off
+		start, at := s.off, s.pos()
 		for s.off < len(s.src) && isOpChar(s.src[s.off]) &&
 			!(s.src[s.off] == '\\' && s.off > start && (s.peek(1) == '\n' || s.peek(1) == '\r')) {
 			s.advance(1)
 		}
-		switch s.src[start:s.off] {
-		case "|":
+		switch op := s.src[start:s.off]; {
+		case op == "|":
 			return tBar, false
-		case "^":
+		case op == "^":
 			return tCaret, false
+		case op == ";":
+			s.errorf(at, "';' is not Self: there are no cascades; send each message "+
+				"in its own statement (x foo. x bar), naming the receiver in a slot if need be")
+			return tOp, true
+		case op == "#" && s.off < len(s.src) && (isIdentStart(s.src[s.off]) || s.src[s.off] == '(' || s.src[s.off] == '\''):
+			s.errorf(at, "'#' is not Self: a symbol is a string ('foo'), and a literal "+
+				"vector is built with & ((1 & 2 & 3) asVector) or vector copySize:")
+			return tOp, true
 		}
 		return tOp, false
 	}

@@ -141,6 +141,13 @@ func (c *conv) grammarError(err error, ch chunk, exprOnly bool) {
 	var ute *participle.UnexpectedTokenError
 	if errors.As(err, &ute) {
 		t := ute.Unexpected
+		if !exprOnly && t.Type == tBar && len(ch.toks) > 0 && t.Pos.Offset == ch.toks[0].pos.Offset {
+			// Smalltalk's `| a b |` at the top of a script.
+			c.errorf(tokPos(t), "a statement cannot start with '|': temporaries such as | a b | "+
+				"are declared inside a method or block; a script declares variables as slots "+
+				"of the lobby: lobby _AddSlots: (| a. b |)")
+			return
+		}
 		msg := "unexpected " + describe(t.Type, t.Value)
 		want := expected(ute.Message())
 		if strings.Contains(want, "'|'") {

@@ -26,7 +26,7 @@ var systemPrims = []vm.Primitive{
 				return v, nil
 			}
 		}
-		t.Raise(vm.ErrUndefinedSelector, fmt.Sprintf("%s does not understand '%s'%s", t.VM().Describe(r), sel, didYouMean(suggest(t, r, sel))))
+		t.Raise(vm.ErrUndefinedSelector, fmt.Sprintf("%s does not understand '%s'%s", t.VM().Describe(r), sel, missHint(t, r, sel)))
 		return vm.Value{}, nil
 	}),
 	p("_Generate:Arguments:", "have the generative kernel write the missing method (traits generative)", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
@@ -101,4 +101,19 @@ var systemPrims = []vm.Primitive{
 		}
 		return t.VM().String("(| " + strings.Join(parts, ". ") + " |)"), nil
 	}),
+}
+
+// missHint returns what follows "does not understand 'sel'": a hint for a
+// Smalltalk habit, else the nearest selectors r understands.
+func missHint(t *vm.Thread, r vm.Value, sel string) string {
+	if r.Kind() == vm.KBlock && (sel == "ifFalse:" || sel == "ifTrue:") {
+		other := "ifTrue:"
+		if sel == "ifTrue:" {
+			other = "ifFalse:"
+		}
+		return fmt.Sprintf(" (in Self a lowercase keyword starts a new message, so "+
+			"c %s [ a ] %s [ b ] sends '%s' to the block [ a ]: write c %s [ a ] %s [ b ])",
+			other, sel, sel, other, strings.ToUpper(sel[2:3])+sel[3:])
+	}
+	return didYouMean(suggest(t, r, sel))
 }
