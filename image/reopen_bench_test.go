@@ -24,12 +24,13 @@ import (
 //     second start did when each start stored its arguments.
 //
 // Figures (2-core development machine shared with other work, load 5-15,
-// 1,000,000 objects, 10 reopens each): before format 2 and the flush at
-// close, clean 17-26 ms and after-commit 72-95 ms a reopen (Open replayed
-// the previous session's log, and the compaction its flush could start
-// made Open wait, 0.2-0.7 s now and then); after, clean 18-36 ms and
-// after-commit 16-29 ms (Open 3-16 ms of it), the committing session's
-// close paying the flush and any compaction (writer-ms).
+// 1,000,000 objects, 10-16 reopens each): before format 2 and the flush
+// at close, clean 17-26 ms and after-commit 72-95 ms a reopen (Open
+// replayed the previous session's log, and waited for the compaction its
+// flush could start, 0.2-0.7 s now and then); after, clean 14-23 ms and
+// after-commit 18-25 ms (Open 11-15 ms of it). The committing session's
+// close pays the flush and any compaction: writer-ms about 150 ms on
+// average (250-390 ms with Pebble's default level-0 thresholds).
 func BenchmarkReopen(b *testing.B) {
 	n := 1_000_000
 	if s := os.Getenv("BATOS_REOPEN"); s != "" {
