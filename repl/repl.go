@@ -14,8 +14,12 @@
 // are shown with the offending line and a caret, runtime errors with their
 // position and backtrace; either way the loop goes on.
 //
-// Lines that start with ':' are REPL commands (:help, :quit, and whatever
-// the embedder adds through Options.Commands). Ctrl-C at the prompt
+// A result's printString longer than a screenful is cut, with a note;
+// :more shows it whole.
+//
+// Lines that start with ':' are REPL commands: :help, :quit, :inspect,
+// :source, :browse and :more (inspect.go), and whatever the embedder adds
+// through Options.Commands. Ctrl-C at the prompt
 // discards the entry being typed; Ctrl-C during an evaluation interrupts
 // it; Ctrl-D (end of input) or :quit leaves.
 package repl
@@ -65,6 +69,10 @@ type Options struct {
 
 	// Plain forces the plain line reader even on a terminal.
 	Plain bool
+
+	// Greeting, when set, is shown before the banner on a terminal (the
+	// CLI says which image is open and whether it was just created).
+	Greeting string
 }
 
 // errAborted is returned by a lineReader when the user pressed Ctrl-C at
@@ -86,6 +94,7 @@ type session struct {
 	interactive bool   // the input is a terminal: prompts, banner
 	n           int    // entries evaluated, for file names
 	buf         string // the entry being typed
+	lastResult  string // the last result's whole printString, for :more
 	history     string // history file, "" for none
 	stdout      *lineTracker
 
@@ -128,6 +137,9 @@ func Run(t *vm.Thread, in io.Reader, out io.Writer, opts Options) error {
 	go s.handleInterrupts(sig, done)
 
 	if s.interactive {
+		if opts.Greeting != "" {
+			fmt.Fprintln(out, opts.Greeting)
+		}
 		fmt.Fprintln(out, "batos: type :help for help, Ctrl-D or :quit to leave.")
 	}
 	return s.loop()
@@ -265,6 +277,12 @@ func (s *session) eval(src string) {
 		return
 	}
 	s.endLine()
+	s.lastResult = str
+	if short, cut := truncateResult(str); cut {
+		fmt.Fprintln(s.out, short)
+		fmt.Fprintf(s.out, "... (printString cut at %d of %d bytes; :more shows all of it)\n", len(short), len(str))
+		return
+	}
 	fmt.Fprintln(s.out, str)
 }
 
@@ -304,8 +322,22 @@ func (s *session) command(cmd string) (quit bool) {
 		s.help()
 		return false
 	}
+	builtin := s.builtins()[name]
 	if f, ok := s.opts.Commands[name]; ok {
-		if err := f(args); err != nil {
+		// An embedder's command comes first; where it fails and a
+		// built-in of the same name exists (:source for generated
+		// methods, then for any method), the built-in has a go.
+		err := f(args)
+		if err != nil && builtin != nil {
+			err = builtin(args)
+		}
+		if err != nil {
+			fmt.Fprintf(s.errs, ":%s: %v\n", name, err)
+		}
+		return false
+	}
+	if builtin != nil {
+		if err := builtin(args); err != nil {
 			fmt.Fprintf(s.errs, ":%s: %v\n", name, err)
 		}
 		return false
@@ -314,9 +346,36 @@ func (s *session) command(cmd string) (quit bool) {
 	return false
 }
 
+// builtins are the REPL's own commands besides :help and :quit.
+func (s *session) builtins() map[string]func(string) error {
+	return map[string]func(string) error{
+		"inspect": func(args string) error { s.inspect(args); return nil },
+		"source":  s.source,
+		"browse": func(args string) error {
+			if args != "" {
+				return errors.New("takes no arguments")
+			}
+			s.browse()
+			return nil
+		},
+		"more": func(string) error {
+			if s.lastResult == "" {
+				return errors.New("no result yet")
+			}
+			fmt.Fprintln(s.out, s.lastResult)
+			return nil
+		},
+	}
+}
+
 // commandNames returns every command, with its colon, sorted.
 func (s *session) commandNames() []string {
 	names := []string{":help", ":quit"}
+	for name := range s.builtins() {
+		if _, ok := s.opts.Commands[name]; !ok {
+			names = append(names, ":"+name)
+		}
+	}
 	for name := range s.opts.Commands {
 		names = append(names, ":"+name)
 	}
@@ -327,6 +386,11 @@ func (s *session) commandNames() []string {
 const helpText = `Commands:
   :help            show this help (also :h, :?)
   :quit            leave (also :q, :exit, or Ctrl-D)
+  :inspect EXPR    an object's printString, comment, parents and slots
+  :source EXPR SELECTOR
+                   the source, as written, of the method EXPR runs for SELECTOR
+  :browse          the lobby's slots by category
+  :more            the last result's whole printString (long ones are cut)
 %s
 Each entry is one or more statements, separated by '.' or newlines; the
 value of the last one is printed as its printString. An entry goes on

@@ -78,6 +78,7 @@ type cli struct {
 	maxDepth int
 	imageDir string
 	img      *image.Image // the open image (nil with --memory), for :snapshot
+	created  bool         // boot created the image
 	memory   bool
 	atomic   bool
 	cache    int
@@ -267,6 +268,7 @@ func (c *cli) boot(scriptArgs []string) (*vm.Thread, func(), error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		c.created = img.IsNew()
 		if t, err = img.Thread(opts, stdlib.Boot); err != nil {
 			img.Close()
 			return nil, nil, fmt.Errorf("cannot start: %w", err)
@@ -343,7 +345,18 @@ func (c *cli) repl() error {
 	cmds := map[string]func(string) error{"snapshot": c.snapshotCommand}
 	help := map[string]string{"snapshot": "FILE  save a snapshot of the image in FILE"}
 	c.genReplCommands(t, cmds, help)
-	return repl.Run(t, c.stdin, c.stdout, repl.Options{Stderr: c.stderr, Commands: cmds, CommandHelp: help})
+	return repl.Run(t, c.stdin, c.stdout, repl.Options{Stderr: c.stderr, Commands: cmds, CommandHelp: help, Greeting: c.greeting()})
+}
+
+// greeting says which world the REPL opened.
+func (c *cli) greeting() string {
+	switch {
+	case c.memory:
+		return "batos: a fresh in-memory world (--memory): nothing is saved"
+	case c.created:
+		return fmt.Sprintf("batos: image %s (just created)", c.imageDir)
+	}
+	return fmt.Sprintf("batos: image %s", c.imageDir)
 }
 
 // eval implements -e: it runs every statement of text and prints the
