@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"os/signal"
 	"runtime"
@@ -14,6 +15,8 @@ import (
 
 	"batos/image"
 	"batos/lang"
+	"batos/llm"
+	"batos/llm/gguf"
 	"batos/prims"
 	"batos/repl"
 	"batos/stdlib"
@@ -79,6 +82,8 @@ type cli struct {
 	imageDir string
 	img      *image.Image // the open image (nil with --memory), for :snapshot
 	created  bool         // boot created the image
+	// modelChecked is the --model file whose header was read
+	modelChecked string
 	memory   bool
 	atomic   bool
 	cache    int
@@ -177,6 +182,29 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) error {
 	if c.cache < 0 {
 		return usagef("--cache-objects must not be negative")
 	}
+	return c.checkModel(fs)
+}
+
+// checkModel makes a --model that names no GGUF model a usage error,
+// before any work; only its header is read (the weights load on first
+// use). BATOS_MODEL is checked when the model is first used, as before.
+func (c *cli) checkModel(fs *flag.FlagSet) error {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "model" })
+	spec := llm.Default.Default
+	if !given || llm.Kind(spec) != "gguf" || spec == c.modelChecked {
+		return nil
+	}
+	g, err := gguf.ReadFile(spec)
+	switch {
+	case errors.Is(err, iofs.ErrNotExist):
+		return usagef("--model %s: no such file", spec)
+	case err != nil:
+		return usagef("--model %s: not a GGUF model: %v", spec, err)
+	case g.IsAdapter():
+		return usagef("--model %s: a LoRA adapter, not a model (add it with: batos model adapter add NAME %s)", spec, spec)
+	}
+	c.modelChecked = spec
 	return nil
 }
 
