@@ -84,10 +84,10 @@ type cli struct {
 	created  bool         // boot created the image
 	// modelChecked is the --model file whose header was read
 	modelChecked string
-	memory   bool
-	atomic   bool
-	cache    int
-	gen      genSettings // the generative kernel (gen.go)
+	memory       bool
+	atomic       bool
+	cache        int
+	gen          genSettings // the generative kernel (gen.go)
 	// the library upgrade of an older image, done when it is opened
 	upgraded     stdlib.UpgradeReport
 	upgradeQuiet bool
