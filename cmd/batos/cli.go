@@ -44,12 +44,15 @@ const usage = `usage:
   batos fmt [-w] [FILE...]         print canonical source (-w: rewrite the files;
                                    files with comments need -drop-comments)
   batos image info|check           describe or verify the image
-  batos image snapshot FILE        save a consistent snapshot of the image in FILE
+  batos image snapshot FILE [--force]
+                                   save a consistent snapshot of the image in FILE
+                                   (--force replaces an existing FILE, as for export)
   batos image restore FILE [--into DIR] [--force]
                                    make the image (or DIR) the one saved in FILE;
                                    --force replaces an existing image
   batos image gc [--dry-run]       remove the objects nothing can reach
-  batos image export FILE          dump the world portably (versioned msgpack)
+  batos image export FILE [--force]
+                                   dump the world portably (versioned msgpack)
   batos image import FILE          build a new (empty) image from an export
   batos image upgrade              bring the image's library up to this batos's
                                    (opening an older image does it too, and says so)
@@ -60,7 +63,8 @@ const usage = `usage:
 
 flags (also accepted after 'run' and 'image'):
   -e TEXT            evaluate TEXT (all of its statements, one transaction)
-  --image DIR        the image to open or create (default $BATOS_IMAGE, else ./batos.image)
+  --image DIR        the image to open or create (default $BATOS_IMAGE, else ./batos.image);
+                     a directory holding other files is refused
   --memory           use a fresh in-memory world instead of an image
   --atomic           run: the whole script is one transaction (default: one per statement)
   --cache-objects N  objects kept in memory beyond a transaction (default 100000)
@@ -292,11 +296,17 @@ func (c *cli) boot(scriptArgs []string) (*vm.Thread, func(), error) {
 			return nil, nil, fmt.Errorf("cannot start: %w", err)
 		}
 	} else {
+		if err := checkImageDir(c.imageDir); err != nil {
+			return nil, nil, err
+		}
 		img, err := image.Open(image.Options{Dir: c.imageDir, CacheObjects: c.cache})
 		if err != nil {
 			return nil, nil, err
 		}
 		c.created = img.IsNew()
+		if c.created {
+			fmt.Fprintf(c.stderr, "batos: created a new image in %s\n", c.imageDir)
+		}
 		if t, err = img.Thread(opts, stdlib.Boot); err != nil {
 			img.Close()
 			return nil, nil, fmt.Errorf("cannot start: %w", err)

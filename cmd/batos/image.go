@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -25,7 +26,10 @@ func (c *cli) imageCmd(args []string) error {
 	nargs := 0 // the positional arguments sub takes
 	switch sub {
 	case "info", "check":
-	case "snapshot", "export", "import":
+	case "snapshot", "export":
+		nargs = 1
+		fs.BoolVar(&force, "force", false, "replace an existing file")
+	case "import":
 		nargs = 1
 	case "restore":
 		nargs = 1
@@ -84,6 +88,14 @@ func (c *cli) imageCmd(args []string) error {
 	if _, err := os.Stat(c.imageDir); err != nil {
 		return fmt.Errorf("image %s: %w", c.imageDir, err)
 	}
+	if err := checkImageDir(c.imageDir); err != nil {
+		return err
+	}
+	if (sub == "snapshot" || sub == "export") && !force {
+		if err := refuseOverwrite(pos[0]); err != nil {
+			return err
+		}
+	}
 	img, err := image.Open(image.Options{Dir: c.imageDir})
 	if err != nil {
 		if sub == "snapshot" && strings.Contains(err.Error(), "in use") {
@@ -134,6 +146,34 @@ func (c *cli) imageCmd(args []string) error {
 	}
 }
 
+// refuseOverwrite fails if file exists: snapshot and export replace a
+// file only with --force.
+func refuseOverwrite(file string) error {
+	if _, err := os.Lstat(file); err == nil {
+		return fmt.Errorf("%s exists: choose another name, or add --force to replace it", file)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// checkImageDir refuses a directory that holds files but no image, so
+// that an image is never written among a user's own files. A missing or
+// empty directory is fine: the image is created there.
+func checkImageDir(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		return nil // missing (created), or not a directory (image.Open says so)
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if n == "CURRENT" || strings.HasPrefix(n, "MANIFEST-") || strings.HasPrefix(n, "marker.manifest.") {
+			return nil
+		}
+	}
+	return fmt.Errorf("image %s: the directory is not empty and holds no image (%s, ...): name a new or empty directory with --image", dir, entries[0].Name())
+}
+
 func (c *cli) snapshotDone(file string, m image.Manifest) {
 	fmt.Fprintf(c.stdout, "snapshot %s: %d objects, %d maps, %d bytes\n", file, m.Objects, m.Maps, m.Bytes)
 }
@@ -176,6 +216,9 @@ func (c *cli) snapshotCommand(args string) error {
 	}
 	if args == "" {
 		return errors.New("usage: :snapshot FILE")
+	}
+	if err := refuseOverwrite(args); err != nil {
+		return err
 	}
 	m, err := c.img.SnapshotFile(args, image.SnapshotOptions{Batos: versionString(), Progress: image.NewProgress(c.stderr)})
 	if err != nil {
