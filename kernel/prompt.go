@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"batos/guard"
+	"batos/llm"
 	"batos/llm/grammar"
 	"batos/vm"
 )
@@ -120,8 +121,10 @@ Write it as: %s %s = ( model infer: %s With: (modelOptions copy system: '<one or
 			maxTok = min(maxTok, c/2)
 			budget = c - maxTok - 8
 		}
+		ctx, stop := t.CancelContext() // Ctrl-C stops a remote tokenizer
+		defer stop()
 		count = func(s string) int {
-			toks, err := model.Tokenize(s)
+			toks, err := llm.Tokenize(ctx, model, s)
 			if err != nil {
 				return len(s) / 3
 			}
