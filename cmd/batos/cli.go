@@ -58,7 +58,7 @@ const usage = `usage:
                                    (opening an older image does it too, and says so)
 ` + modelUsage + genUsage + catalogUsage + serveUsage + `  batos doc [-o FILE]              write the library reference (docs/library.md) from a fresh world
   batos steward [flags]            run batos serve supervised: restarted, upgradable (steward -h)
-  batos version                    print the version
+  batos version                    print the version (also --version)
   batos help                       print this help
 
 flags (also accepted after 'run' and 'image'):
@@ -234,10 +234,18 @@ func (c *cli) main(args []string) error {
 	c.vmFlags(fs)
 	var expr *string
 	fs.Func("e", "evaluate `TEXT`", func(s string) error { expr = &s; return nil })
+	showVersion := fs.Bool("version", false, "print the version")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	args = fs.Args()
+	if *showVersion {
+		if expr != nil || len(args) > 0 {
+			return usagef("--version takes no other arguments")
+		}
+		fmt.Fprintln(c.stdout, versionString())
+		return nil
+	}
 	if expr != nil {
 		return c.eval(*expr, args)
 	}
@@ -487,14 +495,18 @@ func (c *cli) runScript(args []string) error {
 }
 
 // readSource reads a file, or standard input for "-". It returns the name
-// to use in positions.
+// to use in positions. A UTF-8 byte order mark at the start (some editors
+// write one) is dropped, so positions count from the text after it.
 func (c *cli) readSource(path string) (name, src string, err error) {
+	var b []byte
 	if path == "-" {
-		b, err := io.ReadAll(c.stdin)
-		return "<stdin>", string(b), err
+		name = "<stdin>"
+		b, err = io.ReadAll(c.stdin)
+	} else {
+		name = path
+		b, err = os.ReadFile(path)
 	}
-	b, err := os.ReadFile(path)
-	return path, string(b), err
+	return name, strings.TrimPrefix(string(b), "\uFEFF"), err
 }
 
 // syntaxError reports a parse error and returns the usage exit status.
