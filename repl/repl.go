@@ -82,6 +82,7 @@ var errAborted = errors.New("aborted")
 // A lineReader reads one line of input, showing prompt when interactive.
 type lineReader interface {
 	ReadLine(prompt string) (string, error) // io.EOF at the end; errAborted on Ctrl-C
+	AddHistory(entry string)                // a whole entry, once it is read
 	Close() error
 }
 
@@ -204,6 +205,7 @@ func (s *session) loop() error {
 				continue
 			}
 			if strings.HasPrefix(trimmed, ":") {
+				s.rd.AddHistory(trimmed)
 				if quit := s.command(trimmed[1:]); quit {
 					return nil
 				}
@@ -219,6 +221,7 @@ func (s *session) loop() error {
 		}
 		src := s.buf
 		s.buf = ""
+		s.rd.AddHistory(src)
 		s.eval(src)
 	}
 }
