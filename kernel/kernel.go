@@ -34,6 +34,7 @@ import (
 
 	"batos/guard"
 	"batos/llm"
+	"batos/metrics"
 	"batos/vm"
 )
 
@@ -256,6 +257,7 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 		m.where = m.ownerID
 	}
 	k.count(func(s *Stats) { s.Misses++ })
+	metrics.Default.Add("gen.misses", 1)
 
 	j := k.job(m.key)
 	text, lastPrompt, attempts, rejs := j.take()
@@ -274,11 +276,13 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 		j.reject(rej)
 		rejs = append(rejs, rej)
 		k.count(func(s *Stats) { s.Rejected++ })
+		metrics.Default.Add("gen.rejected."+rej.Code, 1)
 		fmt.Fprintf(k.cfg.Log, "batos: attempt %d of %d rejected: %s\n", attempts, k.cfg.MaxAttempts, rej)
 	} else if e, ok := k.cfg.Store.Get(m.key); ok && len(rejs) == 0 {
 		res, rej := k.tryInstall(t, m, e.Text, 0, "cache", "")
 		if rej == nil {
 			k.count(func(s *Stats) { s.CacheHits++ })
+			metrics.Default.Add("gen.cacheHits", 1)
 			return res, true
 		}
 		// the world changed under the cached text: forget it, ask the model
@@ -288,6 +292,7 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 	if attempts >= k.cfg.MaxAttempts {
 		k.dropJob(m.key)
 		k.count(func(s *Stats) { s.Failed++ })
+		metrics.Default.Add("gen.failed", 1)
 		k.recordFailure(m, attempts, rejs)
 		t.Raise(vm.ErrGeneration, failureMessage(m, attempts, rejs))
 	}
@@ -324,6 +329,7 @@ func (k *Kernel) generate(ctx context.Context, j *job, seen int, prompt, gram, n
 	j.mu.Unlock()
 	fmt.Fprintln(k.cfg.Log, notice)
 	k.count(func(s *Stats) { s.ModelCalls++ })
+	metrics.Default.Add("gen.modelCalls", 1)
 	model, err := k.cfg.Registry.Get(k.cfg.Model)
 	if err != nil {
 		j.reject(&guard.Rejection{Code: guard.CodeModel, Msg: err.Error()})
@@ -335,6 +341,8 @@ func (k *Kernel) generate(ctx context.Context, j *job, seen int, prompt, gram, n
 		onPiece = func(p string) error { _, err := io.WriteString(k.cfg.Log, p); return err }
 	}
 	res, err := model.Generate(ctx, req, onPiece)
+	metrics.Default.Add("model.tokensIn", float64(res.PromptTokens))
+	metrics.Default.Add("model.tokensOut", float64(res.Tokens))
 	if k.cfg.Verbose {
 		fmt.Fprintln(k.cfg.Log)
 	}
@@ -390,6 +398,7 @@ func (k *Kernel) tryInstall(t *vm.Thread, m *miss, text string, attempts int, so
 	sp.Release()
 	k.register(t, prov)
 	k.count(func(s *Stats) { s.Installed++ })
+	metrics.Default.Add("gen.accepted", 1)
 	return res, nil
 }
 

@@ -1,6 +1,7 @@
 package prims
 
 import (
+	"batos/metrics"
 	"context"
 	"errors"
 	"fmt"
@@ -211,6 +212,13 @@ func pairs(v *vm.VM, kv ...any) vm.Value {
 // (Ctrl-C), and a function to call when the work is done.
 func watchCancel(t *vm.Thread) (context.Context, func()) { return t.CancelContext() }
 
+// countTokens records a generation in the process's metrics.
+func countTokens(res llm.Result) {
+	metrics.Default.Add("model.generations", 1)
+	metrics.Default.Add("model.tokensIn", float64(res.PromptTokens))
+	metrics.Default.Add("model.tokensOut", float64(res.Tokens))
+}
+
 // modelFailure turns a backend error into a primitive failure, or, for a
 // cancellation, interrupts the statement.
 func modelFailure(t *vm.Thread, err error) error {
@@ -262,6 +270,7 @@ func primGenerate(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
 	if err != nil {
 		return vm.Value{}, modelFailure(t, err)
 	}
+	countTokens(res)
 	return v.NewVector([]vm.Value{v.String(res.Text), vm.Int(int64(res.PromptTokens)), vm.Int(int64(res.Tokens)),
 		v.String(res.StopReason), v.Float(res.PromptTime.Seconds() * 1000), v.Float(res.GenTime.Seconds() * 1000),
 		vm.Int(int64(res.Resampled))}), nil

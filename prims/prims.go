@@ -21,6 +21,7 @@ func Table() []vm.Primitive {
 	t = append(t, llmPrims...)
 	t = append(t, performPrims...)
 	t = append(t, jsonPrims...)
+	t = append(t, metricPrims...)
 	t = append(t, catalogPrims...)
 	for i := range t {
 		t[i].Cap = Capabilities[t[i].Name]

@@ -90,7 +90,11 @@ func (vm *VM) Commit() error {
 	err := vm.heap.Commit(vm)
 	if err != nil {
 		vm.heap.Abort(vm)
+		vm.Count("txn.commitFailures", 1)
+	} else if vm.touched > 0 { // transactions that changed nothing are not counted
+		vm.Count("txn.commits", 1)
 	}
+	vm.touched = 0
 	vm.txn++
 	return err
 }
@@ -98,7 +102,22 @@ func (vm *VM) Commit() error {
 // Abort ends the current transaction, undoing every change it made to
 // objects that existed before it.
 func (vm *VM) Abort() {
+	if vm.touched > 0 {
+		vm.Count("txn.aborts", 1)
+	}
+	vm.touched = 0
 	vm.dropSavepoints()
 	vm.heap.Abort(vm)
 	vm.txn++
+}
+
+// SetCounter gives the VM a place to count its transactions (package
+// metrics' registry); nil counts nothing.
+func (vm *VM) SetCounter(f func(name string, n float64)) { vm.counter = f }
+
+// Count adds n to the counter name, if the VM has a counter.
+func (vm *VM) Count(name string, n float64) {
+	if vm.counter != nil {
+		vm.counter(name, n)
+	}
 }

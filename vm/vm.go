@@ -74,13 +74,15 @@ type VM struct {
 	prims     map[string]*Primitive
 	Stdout    io.Writer
 	maxDepth  int
-	mu        sync.Mutex        // orders the transactions of sessions (session.go)
-	gen       uint64            // activation generation counter
-	txn       uint32            // current transaction number
-	sources   map[string]string // file texts, for methods' original text (rebase.go)
-	sp        *Savepoint        // the innermost open savepoint (savepoint.go)
-	allocated int64             // bytes allocated, approximately (savepoint.go)
-	kernel    Generator         // the generative kernel (restart.go)
+	mu        sync.Mutex            // orders the transactions of sessions (session.go)
+	gen       uint64                // activation generation counter
+	txn       uint32                // current transaction number
+	sources   map[string]string     // file texts, for methods' original text (rebase.go)
+	sp        *Savepoint            // the innermost open savepoint (savepoint.go)
+	allocated int64                 // bytes allocated, approximately (savepoint.go)
+	kernel    Generator             // the generative kernel (restart.go)
+	counter   func(string, float64) // metrics (txn.go)
+	touched   int                   // objects changed in this transaction (txn.go)
 
 	Lobby, Nil, True, False *Object
 	// Traits holds the traits object of each built-in kind.
@@ -228,6 +230,7 @@ func (vm *VM) touch(o *Object) {
 	if o.txn != vm.txn {
 		vm.heap.Touched(o)
 		o.txn = vm.txn
+		vm.touched++
 	}
 	if vm.sp != nil {
 		vm.sp.save(o)

@@ -56,7 +56,7 @@ const usage = `usage:
   batos image import FILE          build a new (empty) image from an export
   batos image upgrade              bring the image's library up to this batos's
                                    (opening an older image does it too, and says so)
-` + modelUsage + genUsage + catalogUsage + serveUsage + `  batos doc [-o FILE]              write the library reference (docs/library.md) from a fresh world
+` + modelUsage + genUsage + metricsUsage + catalogUsage + serveUsage + `  batos doc [-o FILE]              write the library reference (docs/library.md) from a fresh world
   batos steward [flags]            run batos serve supervised: restarted, upgradable (steward -h)
   batos version                    print the version (also --version)
   batos help                       print this help
@@ -264,6 +264,8 @@ func (c *cli) main(args []string) error {
 		return c.imageCmd(args)
 	case "model":
 		return c.modelCmd(args)
+	case "metrics":
+		return c.metricsCmd(args)
 	case "gen":
 		return c.genCmd(args)
 	case "catalog":
@@ -328,6 +330,9 @@ func (c *cli) boot(scriptArgs []string) (*vm.Thread, func(), error) {
 	}
 	t.SetMaxSteps(c.maxSteps)
 	c.setupKernel(t)
+	stopMetrics := c.startMetrics(t)
+	closeImage := closer
+	closer = func() { stopMetrics(); closeImage() }
 	v := t.VM()
 	elems := make([]vm.Value, len(scriptArgs))
 	for i, a := range scriptArgs {
@@ -391,6 +396,8 @@ func (c *cli) repl() error {
 	cmds := map[string]func(string) error{"snapshot": c.snapshotCommand}
 	help := map[string]string{"snapshot": "FILE  save a snapshot of the image in FILE"}
 	c.genReplCommands(t, cmds, help)
+	cmds["metrics"] = c.metricsCommand
+	help["metrics"] = "      the counters of the last day (transactions, generations, tokens, cycles)"
 	return repl.Run(t, c.stdin, c.stdout, repl.Options{Stderr: c.stderr, Commands: cmds, CommandHelp: help, Greeting: c.greeting()})
 }
 

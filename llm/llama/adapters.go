@@ -1,6 +1,7 @@
 package llama
 
 import (
+	"batos/metrics"
 	"fmt"
 	"sort"
 	"time"
@@ -79,7 +80,12 @@ func (m *Model) AddAdapter(name, path string) error {
 func (m *Model) SetAdapter(name string) (time.Duration, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.adapters.use(name)
+	switched := name != m.adapters.hot
+	d, err := m.adapters.use(name)
+	if err == nil && switched {
+		metrics.Default.Observe("model.adapterSwitch.ms", float64(d.Microseconds())/1000)
+	}
+	return d, err
 }
 
 // SetWarmBytes changes the bound on warm adapters.

@@ -43,6 +43,15 @@ traits _AddSlots: (|
 |).
 
 lobby _AddSlots: (|
+  metrics = (|
+    {} = 'The process\'s metrics: counters kept in the image in hourly buckets (transactions, generations by guardian code, model tokens, adapter switches, cycles). metrics report shows the last day; batos metrics and :metrics too.'.
+    parent* = traits oddball.
+    add: name Value: n = ( _MetricAdd: name Value: n. self ).
+    observe: name Value: n = ( _MetricObserve: name Value: n. self ).
+    report = ( reportHours: 24 ).
+    reportHours: n = ( _MetricReport: n ).
+    printString = ( 'metrics' ).
+  |).
   mind = (|
     {} = 'The composite mind: mind ask: \'question\' runs a cognitive cycle (BRICK decomposes, personas answer the steps, ROBIN synthesizes) and answers the result. mind cycles lists the cycles.'.
     parent* = traits clonable.
@@ -92,7 +101,12 @@ lobby _AddSlots: (|
       c: newCycle: m.
       c run.
       c finished: _TimeMillis.
-      c succeeded ifFalse: [ error: 'the cognitive cycle failed: ', c failure ].
+      c succeeded ifFalse: [
+        "the metric outlives the aborted transaction: it is kept outside it"
+        metrics add: 'mind.cycles.failed' Value: 1.
+        error: 'the cognitive cycle failed: ', c failure ].
+      metrics add: 'mind.cycles.completed' Value: 1.
+      metrics observe: 'mind.cycle.ms' Value: c durationMs.
       c result ).
     isDictionary: x = ( x isCollection && [ x collectionName = 'dictionary' ] ).
     persona: n = ( personas at: n IfAbsent: [ error: 'no persona named ', n printString ] ).
