@@ -50,3 +50,32 @@ func number(v vm.Value) (float64, bool) {
 	}
 	return 0, false
 }
+
+// metricTotals answers the counters of the last n hours as a dictionary
+// (name -> number), for the self-audit's rules.
+var metricTotals = p("_MetricTotals:", "the counters of the last N hours, as a dictionary", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+	if !a[0].IsInt() || a[0].Int() <= 0 {
+		return vm.Value{}, badType
+	}
+	m := metrics.Default
+	ts, err := m.Totals(m.Store, m.Now().Add(-time.Duration(a[0].Int())*time.Hour))
+	if err != nil {
+		return vm.Value{}, vm.Failf("%v", err)
+	}
+	v := t.VM()
+	proto, ok := v.FieldValue(v.Lobby, "dictionary")
+	if !ok {
+		return vm.Value{}, vm.Failf("no dictionary in the lobby")
+	}
+	d := t.Send(proto, "copyRemoveAll")
+	for _, x := range ts {
+		val := v.Float(x.Value)
+		if x.Value == float64(int64(x.Value)) {
+			val = vm.Int(int64(x.Value))
+		}
+		t.Send(d, "at:Put:", v.String(x.Name), val)
+	}
+	return d, nil
+})
+
+func init() { metricPrims = append(metricPrims, metricTotals) }

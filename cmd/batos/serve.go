@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -48,6 +49,7 @@ func (c *cli) serve(args []string) error {
 	burst := fs.Int("burst", bridge.DefaultBurst, "requests at once per client")
 	queue := fs.Int("queue", bridge.DefaultQueue, "requests of one client waiting to run")
 	grace := fs.Duration("grace", bridge.DefaultGrace, "how long in-flight requests get at shutdown")
+	auditEvery := fs.Duration("audit-every", 0, "run the mind's self-audit this often (0: never)")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -58,6 +60,9 @@ func (c *cli) serve(args []string) error {
 	}
 	if fs.NArg() > 0 {
 		return usagef("serve takes no arguments (got %q)", fs.Arg(0))
+	}
+	if *auditEvery < 0 {
+		return usagef("serve: --audit-every must not be negative")
 	}
 	if *maxFrame < 64 {
 		return usagef("serve: --max-frame must be at least 64 bytes")
@@ -96,7 +101,31 @@ func (c *cli) serve(args []string) error {
 	defer stop()
 	fmt.Fprintf(c.stderr, "batos serve: listening on tcp://%s\n", srv.Addr())
 	start := time.Now()
-	if err := srv.Serve(ctx); err != nil {
+	var audits sync.WaitGroup
+	if *auditEvery > 0 {
+		sess := t.VM().NewSession()
+		tick := time.NewTicker(*auditEvery)
+		defer tick.Stop()
+		audits.Add(1)
+		go func() {
+			<-ctx.Done()
+			sess.Cancel() // an audit running at shutdown is interrupted
+		}()
+		go func() {
+			defer audits.Done()
+			auditLoop(ctx, tick.C, func() error {
+				out, err := sess.Eval("<audit>", "mind audit run")
+				if err == nil {
+					log.Info("self-audit", "missions", out)
+				}
+				return err
+			}, func(err error) { log.Warn("self-audit failed", "error", err) })
+		}()
+	}
+	err = srv.Serve(ctx)
+	stop()
+	audits.Wait() // no audit runs once the image closes
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(c.stderr, "batos serve: stopped after %s\n", time.Since(start).Round(time.Millisecond))

@@ -49,6 +49,8 @@ lobby _AddSlots: (|
     add: name Value: n = ( _MetricAdd: name Value: n. self ).
     observe: name Value: n = ( _MetricObserve: name Value: n. self ).
     report = ( reportHours: 24 ).
+    totalsHours: n = ( _MetricTotals: n ).
+    at: name = ( (totalsHours: 24) at: name IfAbsent: [ 0 ] ).
     reportHours: n = ( _MetricReport: n ).
     printString = ( 'metrics' ).
   |).
@@ -111,9 +113,40 @@ lobby _AddSlots: (|
     isDictionary: x = ( x isCollection && [ x collectionName = 'dictionary' ] ).
     persona: n = ( personas at: n IfAbsent: [ error: 'no persona named ', n printString ] ).
     personaNames = ( | b | b: stringBuilder copy. personas keys do: [| :k | b isEmpty ifFalse: [ b add: ', ' ]. b add: k ]. b contents ).
+    audit = (|
+      {} = 'The self-audit: ALFRED reads the last hour\'s metrics; every rule that fires opens an optimisation mission (a cognitive cycle), and what it did is recorded in records. batos serve --audit-every runs it.'.
+      parent* = traits clonable.
+      rules <- vector copy.
+      records <- vector copy.
+      run = ( | totals. fired |
+        totals: metrics totalsHours: 1.
+        fired: rules copyFilteredBy: [| :r | r firesOn: totals ].
+        fired do: [| :r. answer |
+          answer: [ mind ask: r mission ] onError: [| :e | 'the mission failed: ', e ].
+          records add: ((mind auditRecord copy rule: r name) answer: answer).
+          metrics add: 'mind.audit.missions' Value: 1 ].
+        metrics add: 'mind.audit.runs' Value: 1.
+        fired size ).
+      printString = ( 'the self-audit (', rules size printString, ' rule(s), ', records size printString, ' record(s))' ).
+    |).
+    auditRecord = (| parent* = traits clonable. rule. answer. time <- 0.
+      printString = ( 'audit: ', rule, ' -> ', answer printString ) |).
+    abortRateRule = (|
+      {} = 'Fires when more than a fifth of the last hour\'s changing transactions aborted.'.
+      parent* = traits clonable.
+      name = 'abort rate'.
+      threshold <- 0.2.
+      firesOn: t = ( | a. c |
+        a: t at: 'txn.aborts' IfAbsent: [ 0 ].
+        c: t at: 'txn.commits' IfAbsent: [ 0 ].
+        (a + c) > 0 and: [ (a asFloat / (a + c) asFloat) > threshold ] ).
+      mission = ( 'Too many transactions abort (more than ', (threshold * 100) printString, '% in the last hour). Find the cause and propose a fix.' ).
+    |).
     printString = ( 'the mind (', cycles size printString, ' cycle(s))' ).
   |).
 |).
+
+mind audit rules add: mind abortRateRule.
 
 mind personas at: 'BRICK' Put: (| parent* = traits persona. name = 'BRICK'. systemPrompt = 'You are BRICK: you deconstruct a mission into clear, numbered steps and assign each to the persona best suited to it.'. adapter. calls <- 0 |).
 mind personas at: 'ROBIN' Put: (| parent* = traits persona. name = 'ROBIN'. systemPrompt = 'You are ROBIN: you weave partial answers into one warm, coherent answer.'. adapter. calls <- 0 |).
