@@ -70,6 +70,10 @@ type Options struct {
 	// Plain forces the plain line reader even on a terminal.
 	Plain bool
 
+	// TraceLibrary shows the library's own frames in backtraces
+	// (WriteErrorTrace).
+	TraceLibrary bool
+
 	// Greeting, when set, is shown before the banner on a terminal (the
 	// CLI says which image is open and whether it was just created).
 	Greeting string
@@ -302,7 +306,7 @@ func (s *session) entry(f *lang.File, name string) (last vm.Value, err error) {
 // report prints an error after ending any half-written output line.
 func (s *session) report(err error, file, src string) {
 	s.endLine()
-	WriteError(s.errs, err, file, src)
+	WriteErrorTrace(s.errs, err, file, src, s.opts.TraceLibrary)
 }
 
 // endLine ends the program's output line if it was left open.

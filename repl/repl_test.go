@@ -66,7 +66,8 @@ var transcripts = []struct {
 			`(  stdlib/.*\n)*` +
 			`  <repl-1>:1:16 in <top level>\n\z`},
 	{"error inside the library", "(vector copySize: 2) at: 5\n4\n", "4\n",
-		`re:\A\S+:\d+:\d+: .*at: 5.*\n\(vector copySize: 2\) at: 5\n {21}\^\n(  stdlib/.*\n)+  <repl-1>:1:22 in <top level>\n\z`},
+		`re:\A\S+:\d+:\d+: .*at: 5.*\n\(vector copySize: 2\) at: 5\n {21}\^\n  <repl-1>:1:22 in <top level>\n` +
+			`  \(\d library frame\(s\) above hidden; --trace-library shows them\)\n\z`},
 	{"step budget", ":steps\n[ true ] whileTrue: [ 3 ]\n11\n", "11\n",
 		"<repl-1>:1:10: step budget of 5000 exhausted (infinite loop?)\n[ true ] whileTrue: [ 3 ]\n         ^\n  <repl-1>:1:10 in <top level>\n"},
 	{"unfinished at end of input", "[ 1\n", "",

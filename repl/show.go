@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"batos/lang"
 	"batos/vm"
@@ -18,7 +19,18 @@ import (
 // A runtime error elsewhere (in a method defined by an earlier entry or
 // script) has no excerpt: the text of that file may have changed since,
 // and a wrong line would mislead more than none.
+//
+// The backtrace leaves out the library's own frames on top of the first
+// frame of the user's code (error:, undefinedSelector:Arguments:, the
+// library method that raised), saying how many; WriteErrorTrace with
+// library set shows every frame.
 func WriteError(w io.Writer, err error, file, src string) {
+	WriteErrorTrace(w, err, file, src, false)
+}
+
+// WriteErrorTrace is WriteError, showing the library's frames of a
+// backtrace too when library is set.
+func WriteErrorTrace(w io.Writer, err error, file, src string, library bool) {
 	var rt *vm.Error
 	if errors.As(err, &rt) {
 		fmt.Fprintln(w, rt.Error())
@@ -28,10 +40,35 @@ func WriteError(w io.Writer, err error, file, src string) {
 				fmt.Fprintln(w, ex)
 			}
 		}
-		fmt.Fprint(w, rt.Backtrace())
+		if library {
+			fmt.Fprint(w, rt.Backtrace())
+			return
+		}
+		short := *rt
+		n := libraryFrames(rt.Trace)
+		short.Trace = rt.Trace[n:]
+		fmt.Fprint(w, short.Backtrace())
+		if n > 0 {
+			fmt.Fprintf(w, "  (%d library frame(s) above hidden; --trace-library shows them)\n", n)
+		}
 		return
 	}
 	fmt.Fprintln(w, lang.FormatError(err, src))
+}
+
+// libraryFrames returns how many frames on top of trace are the
+// library's, when a frame of the user's code follows them (a trace made
+// of library frames only is shown whole).
+func libraryFrames(trace []vm.TraceEntry) int {
+	for i, f := range trace {
+		if !strings.HasPrefix(f.File, vm.DefaultLibraryPrefix) {
+			if f.File == "" {
+				return 0 // an omitted-activations line: keep all
+			}
+			return i
+		}
+	}
+	return 0
 }
 
 // PrintString returns the printString of v. Objects that do not

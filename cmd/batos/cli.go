@@ -70,6 +70,7 @@ flags (also accepted after 'run' and 'image'):
   --cache-objects N  objects kept in memory beyond a transaction (default 100000)
   --max-steps N      step budget for each top-level statement (0: none)
   --max-depth N      limit on nested activations (0: the default, %d)
+  --trace-library    backtraces show the library's own frames (hidden by default)
 ` + modelFlagsUsage + genFlagsUsage + serveFlagsUsage + `  -h, --help         print this help
 
 Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage error,
@@ -81,11 +82,12 @@ type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 
-	maxSteps int64
-	maxDepth int
-	imageDir string
-	img      *image.Image // the open image (nil with --memory), for :snapshot
-	created  bool         // boot created the image
+	maxSteps     int64
+	maxDepth     int
+	imageDir     string
+	img          *image.Image // the open image (nil with --memory), for :snapshot
+	created      bool         // boot created the image
+	traceLibrary bool         // backtraces show the library's own frames
 	// modelChecked is the --model file whose header was read
 	modelChecked string
 	memory       bool
@@ -160,6 +162,7 @@ func (c *cli) vmFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.memory, "memory", c.memory, "use an in-memory world")
 	fs.BoolVar(&c.atomic, "atomic", c.atomic, "run the whole script as one transaction")
 	fs.IntVar(&c.cache, "cache-objects", c.cache, "objects kept in memory")
+	fs.BoolVar(&c.traceLibrary, "trace-library", c.traceLibrary, "show the library's frames in backtraces")
 	c.modelFlags(fs)
 	c.genFlags(fs)
 }
@@ -398,7 +401,8 @@ func (c *cli) repl() error {
 	c.genReplCommands(t, cmds, help)
 	cmds["metrics"] = c.metricsCommand
 	help["metrics"] = "      the counters of the last day (transactions, generations, tokens, cycles)"
-	return repl.Run(t, c.stdin, c.stdout, repl.Options{Stderr: c.stderr, Commands: cmds, CommandHelp: help, Greeting: c.greeting()})
+	return repl.Run(t, c.stdin, c.stdout, repl.Options{Stderr: c.stderr, Commands: cmds, CommandHelp: help,
+		Greeting: c.greeting(), TraceLibrary: c.traceLibrary})
 }
 
 // greeting says which world the REPL opened.
@@ -570,7 +574,7 @@ func (c *cli) execStmts(t *vm.Thread, f *lang.File) (last vm.Value, err error) {
 // runtimeError reports a runtime error, with a hint when a flag sets the
 // limit that stopped it.
 func (c *cli) runtimeError(err error, file, src string) {
-	repl.WriteError(c.stderr, err, file, src)
+	repl.WriteErrorTrace(c.stderr, err, file, src, c.traceLibrary)
 	var e *vm.Error
 	if !errors.As(err, &e) {
 		return
