@@ -3,6 +3,8 @@ package prims
 import (
 	"batos/metrics"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -261,6 +263,9 @@ func primGenerate(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
 			return nil
 		}
 	}
+	if each == nil && t.InSession() && t.Memoizing() {
+		return generateOutside(t, r, m, req, stream)
+	}
 	ctx, stop := watchCancel(t)
 	defer stop()
 	res, err := m.Generate(ctx, req, onPiece)
@@ -271,9 +276,51 @@ func primGenerate(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
 		return vm.Value{}, modelFailure(t, err)
 	}
 	countTokens(res)
+	return resultVector(v, res), nil
+}
+
+// generateOutside makes a session's model call without holding the world,
+// so the other clients of a server go on while the model runs: the
+// transaction restarts, the call runs outside the world and its result is
+// memoized, and the transaction runs again and finds it (vm/restart.go).
+// Calls with an Each: block run batos code per piece and keep the world.
+func generateOutside(t *vm.Thread, r vm.Value, m llm.Model, req llm.Request, stream bool) (vm.Value, error) {
+	spec, _ := r.Str()
+	sum := sha256.Sum256(fmt.Appendf(nil, "%s\x00%#v", spec, req))
+	key := "model:" + hex.EncodeToString(sum[:16])
+	if val, err, ok := t.MemoNext(key); ok {
+		if err != nil {
+			return vm.Value{}, modelFailure(t, err)
+		}
+		return resultVector(t.VM(), val.(llm.Result)), nil
+	}
+	out := t.VM().BaseOutput()
+	t.RaiseRestart(&vm.Restart{Why: "a model call", Work: func(ctx context.Context) error {
+		var onPiece func(string) error
+		if stream {
+			onPiece = func(p string) error { _, err := fmt.Fprint(out, p); return err }
+		}
+		res, err := m.Generate(ctx, req, onPiece)
+		if stream && res.Text != "" {
+			fmt.Fprintln(out)
+		}
+		if err != nil && ctx.Err() != nil {
+			return err // interrupted: the transaction ends
+		}
+		if err == nil {
+			countTokens(res)
+		}
+		t.MemoPut(key, res, err)
+		return nil
+	}})
+	return vm.Value{}, nil
+}
+
+// resultVector is a generation's result as the library reads it.
+func resultVector(v *vm.VM, res llm.Result) vm.Value {
 	return v.NewVector([]vm.Value{v.String(res.Text), vm.Int(int64(res.PromptTokens)), vm.Int(int64(res.Tokens)),
 		v.String(res.StopReason), v.Float(res.PromptTime.Seconds() * 1000), v.Float(res.GenTime.Seconds() * 1000),
-		vm.Int(int64(res.Resampled))}), nil
+		vm.Int(int64(res.Resampled))})
 }
 
 // parseRequest reads a request from a vector of key/value pairs.

@@ -40,7 +40,10 @@ func (t *Thread) Retry(f func() (Value, error)) (Value, error) {
 	}
 	// the gate is the VM's output only while f holds the world
 	g := &outputGate{w: t.vm.Stdout}
+	t.memo = &callMemo{}
+	defer func() { t.memo = nil }()
 	for restarts := 0; ; restarts++ {
+		t.memo.next = 0
 		if restarts == maxRestarts {
 			return t.vm.NilValue(), &Error{Kind: ErrGeneration, Msg: fmt.Sprintf("the transaction restarted %d times without finishing (a bug in the kernel)", maxRestarts)}
 		}
@@ -61,7 +64,7 @@ func (t *Thread) Retry(f func() (Value, error)) (Value, error) {
 
 // maxRestarts bounds the restarts of one transaction (each is a model
 // call or a wait for another session's; the kernel bounds those).
-const maxRestarts = 100
+const maxRestarts = 1000
 
 // outsideWorld runs work with the world lock released (when the thread
 // belongs to a session), cancelling it on Ctrl-C.
@@ -160,4 +163,64 @@ func capChecked(cap, name string, fn PrimFn) PrimFn {
 		}
 		return fn(t, rcv, args)
 	}
+}
+
+// Outside work that a transaction waits for (a model call) can run without
+// the world too: the primitive raises a Restart whose Work does the call
+// and memoizes its result; the transaction runs again and the primitive
+// finds the result. Results are kept, in call order and keyed by the
+// request, for the whole of one Retry, so a transaction making N calls runs
+// N+1 times and each call is made once. A call whose key differs from the
+// memo's at that point (the code took another path) is made again.
+
+type memoEntry struct {
+	key string
+	val any
+	err error
+}
+
+type callMemo struct {
+	entries []memoEntry
+	next    int
+}
+
+// InSession reports whether the thread is running a session's transaction
+// (other sessions wait for the world while it holds it).
+func (t *Thread) InSession() bool { return t.world != nil }
+
+// Memoizing reports whether the thread is inside a Retry that can memoize
+// outside calls.
+func (t *Thread) Memoizing() bool { return t.memo != nil }
+
+// MemoNext returns the memoized result of the next outside call of the
+// transaction, if it is the call named key.
+func (t *Thread) MemoNext(key string) (val any, err error, ok bool) {
+	m := t.memo
+	if m == nil || m.next >= len(m.entries) {
+		return nil, nil, false
+	}
+	e := m.entries[m.next]
+	if e.key != key {
+		m.entries = m.entries[:m.next] // another path: forget the rest
+		return nil, nil, false
+	}
+	m.next++
+	return e.val, e.err, true
+}
+
+// MemoPut records the result of the outside call named key (called from a
+// Restart's Work).
+func (t *Thread) MemoPut(key string, val any, err error) {
+	if m := t.memo; m != nil {
+		m.entries = append(m.entries[:m.next], memoEntry{key, val, err})
+	}
+}
+
+// BaseOutput returns where the VM's output goes, under any output gate of
+// a running transaction (for work that writes outside the world).
+func (vm *VM) BaseOutput() io.Writer {
+	if g, ok := vm.Stdout.(*outputGate); ok {
+		return g.w
+	}
+	return vm.Stdout
 }

@@ -56,6 +56,7 @@ type Thread struct {
 	depthLimit            int
 	deadline              int64
 	world                 worldLocker // held during a session's transactions (restart.go)
+	memo                  *callMemo   // outside calls' results across restarts (restart.go)
 	cancelled             *atomic.Bool
 
 	sendCache map[siteKey]*sendSite

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"batos/bridge/client"
 )
@@ -48,5 +49,49 @@ func TestServeMission(t *testing.T) {
 	}
 	if err := c.Call("cycle", map[string]any{"cycle": 2}, nil); err == nil {
 		t.Fatal("the failed cycle was kept")
+	}
+}
+
+// TestServeModelCallDoesNotBlock: a client's model call (the replay
+// model waits 2 s) runs without the world: another client commits 200
+// requests before it answers, and the statement that made the call runs
+// to completion once, its output printed once.
+func TestServeModelCallDoesNotBlock(t *testing.T) {
+	dir := t.TempDir()
+	replay := filepath.Join(dir, "slow.jsonl")
+	os.WriteFile(replay, []byte(`{"text": "slow answer", "when": "slow question", "delay_ms": 2000}`+"\n"), 0o644)
+	s := startServer(t, filepath.Join(dir, "img"), "--model", "replay:"+replay)
+	c := s.dial(client.Options{})
+	mustEval(t, c, "lobby _AddSlots: (| counter <- 0. answer |)")
+	a := s.dial(client.Options{})
+	done := make(chan error, 1)
+	var got string
+	go func() {
+		v, err := a.Eval("'calling the model' printLine. answer: (model infer: 'slow question'). answer")
+		got = v.PrintString
+		done <- err
+	}()
+	for !strings.Contains(s.stderr.String(), "calling the model") {
+		time.Sleep(5 * time.Millisecond)
+	}
+	for range 200 {
+		mustEval(t, c, "counter: counter + 1")
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("the model call finished before the other client's 200 commits (it held the world?): %v", err)
+	default:
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got != "'slow answer'" {
+		t.Fatalf("the model's answer: %q", got)
+	}
+	if n := strings.Count(s.stderr.String(), "calling the model"); n != 1 {
+		t.Fatalf("the statement's output was printed %d times", n)
+	}
+	if v := mustEval(t, c, "counter printString, ' ', answer"); v.PrintString != "'200 slow answer'" {
+		t.Fatalf("after: %s", v.PrintString)
 	}
 }
