@@ -56,7 +56,7 @@ const usage = `usage:
   batos image import FILE          build a new (empty) image from an export
   batos image upgrade              bring the image's library up to this batos's
                                    (opening an older image does it too, and says so)
-` + modelUsage + genUsage + metricsUsage + catalogUsage + serveUsage + `  batos doc [-o FILE]              write the library reference (docs/library.md) from a fresh world
+` + modelUsage + genUsage + metricsUsage + mindUsage + catalogUsage + serveUsage + `  batos doc [-o FILE]              write the library reference (docs/library.md) from a fresh world
   batos steward [flags]            run batos serve supervised: restarted, upgradable (steward -h)
   batos version                    print the version (also --version)
   batos help                       print this help
@@ -269,6 +269,8 @@ func (c *cli) main(args []string) error {
 		return c.modelCmd(args)
 	case "metrics":
 		return c.metricsCmd(args)
+	case "mind":
+		return c.mindCmd(args)
 	case "gen":
 		return c.genCmd(args)
 	case "catalog":

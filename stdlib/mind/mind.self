@@ -33,7 +33,15 @@ traits _AddSlots: (|
   cycle = (|
     {} = 'A cognitive cycle: a mission, its plan, the partial answers and the result. Its state is its parent slot state*.'.
     parent* = traits clonable.
-    run = ( [ isFinal ] whileFalse: [ process ]. self ).
+    run = ( [ isFinal ] whileFalse: [ process ]. finish ).
+    step = ( isFinal ifFalse: [ process. isFinal ifTrue: [ finish ] ]. self ).
+    finish = ( finished isNil ifTrue: [
+        finished: _TimeMillis.
+        succeeded
+          ifTrue: [ metrics add: 'mind.cycles.completed' Value: 1. metrics observe: 'mind.cycle.ms' Value: durationMs ]
+          False: [ metrics add: 'mind.cycles.failed' Value: 1 ] ].
+      self ).
+    isInterrupted = ( isFinal not && [ stateName != 'IDLE' ] ).
     become: s = ( state: s. transitions add: s stateName. self ).
     fail: why = ( failure: why. become: mind failed ).
     succeeded = ( stateName = 'COMPLETE' ).
@@ -100,16 +108,16 @@ lobby _AddSlots: (|
       cycles add: c.
       c ).
     ask: m = ( | c |
+      "the whole cycle is one transaction; the failure metric outlives it
+       (metrics are kept outside transactions)"
       c: newCycle: m.
       c run.
-      c finished: _TimeMillis.
-      c succeeded ifFalse: [
-        "the metric outlives the aborted transaction: it is kept outside it"
-        metrics add: 'mind.cycles.failed' Value: 1.
-        error: 'the cognitive cycle failed: ', c failure ].
-      metrics add: 'mind.cycles.completed' Value: 1.
-      metrics observe: 'mind.cycle.ms' Value: c durationMs.
+      c succeeded ifFalse: [ error: 'the cognitive cycle failed: ', c failure ].
       c result ).
+    begin: m = ( newCycle: m ).
+    cycle: n = ( ((n isInteger && [ n >= 1 ]) && [ n <= cycles size ]) ifFalse: [ error: 'no cycle ', n printString, ' (there are ', cycles size printString, ')' ]. cycles at: n - 1 ).
+    interrupted = ( cycles copyFilteredBy: [| :c | c isInterrupted ] ).
+    resume: n = ( | c | c: cycle: n. c isFinal ifTrue: [ error: 'cycle ', n printString, ' has ended (', c stateName, ')' ]. c run. c result ).
     isDictionary: x = ( x isCollection && [ x collectionName = 'dictionary' ] ).
     persona: n = ( personas at: n IfAbsent: [ error: 'no persona named ', n printString ] ).
     personaNames = ( | b | b: stringBuilder copy. personas keys do: [| :k | b isEmpty ifFalse: [ b add: ', ' ]. b add: k ]. b contents ).
