@@ -19,7 +19,7 @@ traits _AddSlots: (|
     ask: question = ( ask: question Grammar: nil ).
     ask: question Grammar: g = ( | opts |
       opts: modelOptions copy system: systemPrompt.
-      g isNil ifFalse: [ opts: opts grammar: g ].
+      g isNil ifFalse: [ opts: (opts grammar: g) maxTokens: 1024 ]. "room for a whole JSON plan"
       adapter isNil ifFalse: [ opts: opts adapter: adapter ].
       calls: calls + 1.
       model infer: question With: opts ).
@@ -67,7 +67,11 @@ lobby _AddSlots: (|
     parent* = traits clonable.
     cycles <- vector copy.
     personas <- dictionary copy.
-    planSchema = '{"type": "object", "properties": {"steps": {"type": "array", "items": {"type": "object", "properties": {"persona": {"type": "string"}, "question": {"type": "string"}}, "required": ["persona", "question"]}}}, "required": ["steps"]}'.
+    planSchema = ( | names |
+      "the JSON schema of BRICK's plans: 1 to 4 steps, each naming a known persona"
+      names: stringBuilder copy.
+      personas keys do: [| :k | names isEmpty ifFalse: [ names add: ', ' ]. names add: '"'. names add: k. names add: '"' ].
+      '{"type": "object", "properties": {"steps": {"type": "array", "minItems": 1, "maxItems": 3, "items": {"type": "object", "properties": {"persona": {"enum": [', names contents, ']}, "question": {"type": "string", "maxLength": 100}}, "required": ["persona", "question"]}}}, "required": ["steps"]}' ).
     idle = (| parent* = traits cycleState. stateName = 'IDLE'.
       process = ( started: _TimeMillis. become: mind decomposing ) |).
     decomposing = (| parent* = traits cycleState. stateName = 'DECOMPOSING'.
@@ -86,7 +90,10 @@ lobby _AddSlots: (|
         become: mind delegating ) |).
     delegating = (| parent* = traits cycleState. stateName = 'DELEGATING'.
       process = (
-        plan do: [| :s | partials add: ((mind persona: (s at: 'persona')) ask: (s at: 'question')) ].
+        plan do: [| :s. q |
+          q: s at: 'question'.
+          q isEmpty ifTrue: [ q: mission ]. "a step without a question works on the mission"
+          partials add: ((mind persona: (s at: 'persona')) ask: q) ].
         become: mind synthesizing ) |).
     synthesizing = (| parent* = traits cycleState. stateName = 'SYNTHESIZING'.
       process = ( | notes |
