@@ -248,6 +248,11 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 	}
 	k.loadPolicy(t)
 	v := t.VM()
+	if deliberate(t, rcv) {
+		if res, ok := k.mission(t, rcv, sel, args); ok {
+			return res, true
+		}
+	}
 	owner, traits := v.OwnerFor(rcv)
 	m := &miss{rcv: rcv, sel: sel, args: args, owner: owner, traits: traits}
 	m.key = v.ShapeKey(rcv) + "\x00" + sel
@@ -460,4 +465,46 @@ func rejList(rs []*guard.Rejection) []guardRejection {
 		out[i] = r
 	}
 	return out
+}
+
+// deliberate reports whether rcv's policy says a message it does not
+// understand is deliberated on (a mission of the composite mind) rather
+// than answered by a generated method: its generationPolicy slot (found
+// through its parents) is 'deliberate'. The default is 'direct'.
+func deliberate(t *vm.Thread, rcv vm.Value) bool {
+	v := t.VM()
+	res := v.Lookup(rcv, "generationPolicy")
+	if !res.Found() || res.Slot.Kind == vm.SlotSetter || res.Slot.Kind == vm.SlotBlockValue {
+		return false
+	}
+	val := res.Slot.Const
+	if res.Slot.Kind == vm.SlotData {
+		holder := res.Holder
+		if holder == nil {
+			return false
+		}
+		val, _ = v.FieldValue(holder, "generationPolicy")
+	}
+	s, ok := val.Str()
+	return ok && s == "deliberate"
+}
+
+// mission answers a message not understood with a cognitive cycle: the
+// mind is asked what the message asks for, and its answer is the send's
+// result (nothing is installed). ok is false when the world has no mind.
+func (k *Kernel) mission(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value) (vm.Value, bool) {
+	v := t.VM()
+	mind, ok := v.FieldValue(v.Lobby, "mind")
+	if !ok || mind.Obj() == nil {
+		return vm.Value{}, false
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s received the message '%s'", v.Describe(rcv), sel)
+	for i, a := range args {
+		fmt.Fprintf(&b, "; argument %d: %s", i+1, truncate(v.Describe(a), 60))
+	}
+	b.WriteString(", which it does not understand. Answer what the message asks for.")
+	fmt.Fprintf(k.cfg.Log, "batos: deliberating on '%s' for %s (a mission of the mind)\n", sel, v.Describe(rcv))
+	metrics.Default.Add("gen.missions", 1)
+	return t.Send(mind, "ask:", v.String(b.String())), true
 }
