@@ -70,7 +70,7 @@ lobby _AddSlots: (|
     planSchema = ( | names |
       "the JSON schema of BRICK's plans: 1 to 4 steps, each naming a known persona"
       names: stringBuilder copy.
-      personas keys do: [| :k | names isEmpty ifFalse: [ names add: ', ' ]. names add: '"'. names add: k. names add: '"' ].
+      (personas keys, facetNames) do: [| :k | names isEmpty ifFalse: [ names add: ', ' ]. names add: '"'. names add: k. names add: '"' ].
       '{"type": "object", "properties": {"steps": {"type": "array", "minItems": 1, "maxItems": 3, "items": {"type": "object", "properties": {"persona": {"enum": [', names contents, ']}, "question": {"type": "string", "maxLength": 100}}, "required": ["persona", "question"]}}}, "required": ["steps"]}' ).
     idle = (| parent* = traits cycleState. stateName = 'IDLE'.
       process = ( started: _TimeMillis. become: mind decomposing ) |).
@@ -85,7 +85,7 @@ lobby _AddSlots: (|
         plan isEmpty ifTrue: [ ^ fail: 'BRICK\'s plan has no steps' ].
         plan do: [| :s |
           (mind isDictionary: s) ifFalse: [ ^ fail: 'a step of BRICK\'s plan is not an object: ', s printString ].
-          (mind personas includesKey: (s at: 'persona' IfAbsent: [ '' ]))
+          (mind canDelegateTo: (s at: 'persona' IfAbsent: [ '' ]))
             ifFalse: [ ^ fail: 'the plan names an unknown persona: ', (s at: 'persona' IfAbsent: [ '(none)' ]) printString ] ].
         become: mind delegating ) |).
     delegating = (| parent* = traits cycleState. stateName = 'DELEGATING'.
@@ -93,7 +93,7 @@ lobby _AddSlots: (|
         plan do: [| :s. q |
           q: s at: 'question'.
           q isEmpty ifTrue: [ q: mission ]. "a step without a question works on the mission"
-          partials add: ((mind persona: (s at: 'persona')) ask: q) ].
+          partials add: (mind delegate: q To: (s at: 'persona')) ].
         become: mind synthesizing ) |).
     synthesizing = (| parent* = traits cycleState. stateName = 'SYNTHESIZING'.
       process = ( | notes |
@@ -125,6 +125,14 @@ lobby _AddSlots: (|
     cycle: n = ( ((n isInteger && [ n >= 1 ]) && [ n <= cycles size ]) ifFalse: [ error: 'no cycle ', n printString, ' (there are ', cycles size printString, ')' ]. cycles at: n - 1 ).
     interrupted = ( cycles copyFilteredBy: [| :c | c isInterrupted ] ).
     resume: n = ( | c | c: cycle: n. c isFinal ifTrue: [ error: 'cycle ', n printString, ' has ended (', c stateName, ')' ]. c run. c result ).
+    facetNames = ( (reflect: self) slotNames copyFilteredBy: [| :n | ('Facet:' isSuffixOf: n) && [ n size > 6 ] ] ).
+    canDelegateTo: name = ( (personas includesKey: name) || [ facetNames includes: name ] ).
+    delegate: question To: name = (
+      "a persona answers through the model; a facet (a method of the mind
+       whose selector ends in Facet:, perhaps one the kernel wrote) is sent"
+      (personas includesKey: name)
+        ifTrue: [ (persona: name) ask: question ]
+        False: [ perform: name With: question ] ).
     isDictionary: x = ( x isCollection && [ x collectionName = 'dictionary' ] ).
     persona: n = ( personas at: n IfAbsent: [ error: 'no persona named ', n printString ] ).
     personaNames = ( | b | b: stringBuilder copy. personas keys do: [| :k | b isEmpty ifFalse: [ b add: ', ' ]. b add: k ]. b contents ).
