@@ -5,10 +5,9 @@ import (
 	"batos/vm"
 )
 
-// The composite mind's commands: mission {brief} runs a cognitive cycle
-// (`mind ask:`, one transaction) and answers its id, state and result;
-// cycle {id} describes a cycle. A cycle that fails aborts its transaction
-// (it leaves no trace), so mission answers its failure as an error.
+// The composite mind's commands: mission {brief} begins a cognitive cycle
+// and answers its number; the server runs it in the background, a
+// transition per transaction; cycle {cycle} describes a cycle.
 
 // cycleInfo describes cycle c.
 func cycleInfo(t *vm.Thread, c vm.Value) map[string]any {
@@ -45,7 +44,11 @@ func theMind(t *vm.Thread) vm.Value {
 	return m
 }
 
-// mission {brief}: run a cognitive cycle.
+// mission {brief}: begin a cognitive cycle (one durable transaction) and
+// answer its number at once; the server then runs the cycle a transition
+// at a time, each its own transaction, in a session of its own, so other
+// requests go on and a crash or a shutdown leaves the cycle interrupted in
+// the image (`batos mind resume N` finishes it). cycle {cycle} follows it.
 func (s *Server) mission(p *peer, r *request, seq *uint64) (any, *wire.Error) {
 	brief, werr := r.str("brief", false)
 	if werr != nil {
@@ -55,13 +58,13 @@ func (s *Server) mission(p *peer, r *request, seq *uint64) (any, *wire.Error) {
 		return nil, reqError(wire.CodeField, "mission: brief must not be empty")
 	}
 	var out map[string]any
+	var id int64
 	err := p.sess.Do(func(t *vm.Thread) error {
 		defer func() { *seq = s.commits() }()
 		_, err := t.Retry(func() (vm.Value, error) {
 			v, err := t.Call(func() vm.Value {
-				m := theMind(t)
-				t.Send(m, "ask:", t.VM().String(brief))
-				c := t.Send(t.Send(m, "cycles"), "last")
+				c := t.Send(theMind(t), "begin:", t.VM().String(brief))
+				id = t.Send(c, "id").Int()
 				out = cycleInfo(t, c)
 				return c
 			})
@@ -76,7 +79,90 @@ func (s *Server) mission(p *peer, r *request, seq *uint64) (any, *wire.Error) {
 	if err != nil {
 		return nil, errorReply(err)
 	}
+	s.startCycle(id)
 	return out, nil
+}
+
+// startCycle runs cycle id in the background until it ends or the server
+// stops.
+func (s *Server) startCycle(id int64) {
+	s.mu.Lock()
+	if s.closing.Load() {
+		s.mu.Unlock()
+		return // the cycle stays interrupted in the image
+	}
+	sess := s.vm.NewSession()
+	if s.runners == nil {
+		s.runners = map[*vm.Session]bool{}
+	}
+	s.runners[sess] = true
+	s.cycles.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer func() {
+			s.mu.Lock()
+			delete(s.runners, sess)
+			s.mu.Unlock()
+			s.cycles.Done()
+		}()
+		s.runCycle(sess, id)
+	}()
+}
+
+// runCycle steps cycle id, one transaction per transition.
+func (s *Server) runCycle(sess *vm.Session, id int64) {
+	for !s.closing.Load() {
+		final := false
+		var seq uint64
+		err := sess.Do(func(t *vm.Thread) error {
+			defer func() { seq = s.commits() }()
+			_, err := t.Retry(func() (vm.Value, error) {
+				v, err := t.Call(func() vm.Value {
+					c := t.Send(t.Send(theMind(t), "cycles"), "at:", vm.Int(id-1))
+					t.Send(c, "step")
+					final = t.Send(c, "isFinal").Obj() == t.VM().True
+					return c
+				})
+				if err != nil {
+					t.VM().Abort()
+					return v, err
+				}
+				return v, t.VM().Commit()
+			})
+			return err
+		})
+		if s.sync != nil && err == nil {
+			s.sync.Wait(seq)
+		}
+		if err != nil {
+			if s.closing.Load() {
+				return // interrupted by the shutdown: resumable
+			}
+			s.cfg.Log.Warn("cycle step failed", "cycle", id, "error", err)
+			s.failCycle(sess, id, err)
+			return
+		}
+		if final {
+			return
+		}
+	}
+}
+
+// failCycle ends cycle id as FAILED after an error its step raised.
+func (s *Server) failCycle(sess *vm.Session, id int64, cause error) {
+	sess.Do(func(t *vm.Thread) error {
+		_, err := t.Call(func() vm.Value {
+			c := t.Send(t.Send(theMind(t), "cycles"), "at:", vm.Int(id-1))
+			t.Send(c, "fail:", t.VM().String(cause.Error()))
+			t.Send(c, "finish")
+			return c
+		})
+		if err != nil {
+			t.VM().Abort()
+			return err
+		}
+		return t.VM().Commit()
+	})
 }
 
 // cycle {cycle}: describe a cycle (the field is not "id": that is the

@@ -101,6 +101,10 @@ type Server struct {
 	closing atomic.Bool
 	workers sync.WaitGroup // the peers' goroutines
 
+	// cognitive cycles run in the background (mind.go)
+	runners map[*vm.Session]bool
+	cycles  sync.WaitGroup
+
 	start    time.Time
 	served   atomic.Int64
 	queued   atomic.Int64  // bytes of requests waiting in the peers' queues
@@ -193,6 +197,12 @@ func (s *Server) shutdown() {
 			}
 		}
 	}
+	s.mu.Lock()
+	for sess := range s.runners {
+		sess.Cancel() // a cycle stops between transitions: resumable
+	}
+	s.mu.Unlock()
+	s.cycles.Wait()
 	s.sock.Close()
 	<-s.received
 	s.cfg.Log.Info("stopped", "requests", s.served.Load())

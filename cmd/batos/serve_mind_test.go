@@ -3,6 +3,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,9 +13,42 @@ import (
 	"batos/bridge/client"
 )
 
-// mission runs a cognitive cycle over the bridge (the replay model plays
-// BRICK, the personas and ROBIN); cycle describes it; a plan naming an
-// unknown persona fails cleanly and leaves no cycle behind.
+// startMission begins a mission and answers its cycle's number.
+func startMission(t *testing.T, c *client.Client, brief string) any {
+	t.Helper()
+	var m map[string]any
+	if err := c.Call("mission", map[string]any{"brief": brief}, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["mission"] != brief || m["id"] == nil {
+		t.Fatalf("mission: %v", m)
+	}
+	return m["id"]
+}
+
+// waitCycle follows a cycle until it ends.
+func waitCycle(t *testing.T, c *client.Client, id any) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second) // a hang, not a speed limit
+	for {
+		var cy map[string]any
+		if err := c.Call("cycle", map[string]any{"cycle": id}, &cy); err != nil {
+			t.Fatal(err)
+		}
+		if cy["state"] == "COMPLETE" || cy["state"] == "FAILED" {
+			return cy
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("cycle %v did not end: %v", id, cy)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// mission begins a cognitive cycle over the bridge and answers its number;
+// the server runs it (the replay model plays BRICK, the personas and
+// ROBIN) and cycle follows it; a plan naming an unknown persona ends the
+// cycle as FAILED, with why.
 func TestServeMission(t *testing.T) {
 	dir := t.TempDir()
 	replay := filepath.Join(dir, "r.jsonl")
@@ -29,26 +63,16 @@ func TestServeMission(t *testing.T) {
 	}
 	s := startServer(t, filepath.Join(dir, "img"), "--model", "replay:"+replay)
 	c := s.dial(client.Options{})
-	var m map[string]any
-	if err := c.Call("mission", map[string]any{"brief": "Plan a trip"}, &m); err != nil {
-		t.Fatal(err)
-	}
-	if m["state"] != "COMPLETE" || m["result"] != "Go to Paris." || m["mission"] != "Plan a trip" {
-		t.Fatalf("mission: %v", m)
-	}
-	var cy map[string]any
-	if err := c.Call("cycle", map[string]any{"cycle": m["id"]}, &cy); err != nil {
-		t.Fatal(err)
-	}
+	cy := waitCycle(t, c, startMission(t, c, "Plan a trip"))
 	if cy["state"] != "COMPLETE" || cy["result"] != "Go to Paris." {
 		t.Fatalf("cycle: %v", cy)
 	}
-	err := c.Call("mission", map[string]any{"brief": "Why"}, nil)
-	if err == nil || !strings.Contains(err.Error(), "unknown persona: 'JOKER'") {
-		t.Fatalf("a plan with an unknown persona: %v", err)
+	if fmt.Sprint(cy["transitions"]) != "[DECOMPOSING DELEGATING SYNTHESIZING COMPLETE]" {
+		t.Fatalf("transitions: %v", cy["transitions"])
 	}
-	if err := c.Call("cycle", map[string]any{"cycle": 2}, nil); err == nil {
-		t.Fatal("the failed cycle was kept")
+	cy = waitCycle(t, c, startMission(t, c, "Why"))
+	if cy["state"] != "FAILED" || !strings.Contains(fmt.Sprint(cy["failure"]), "unknown persona: 'JOKER'") {
+		t.Fatalf("a plan with an unknown persona: %v", cy)
 	}
 }
 
