@@ -102,6 +102,14 @@ var objectPrims = []vm.Primitive{
 func init() {
 	Capabilities["_AddSlotsIfAbsent:"] = Capabilities["_AddSlots:"]
 	objectPrims = append(objectPrims,
+		p("_Ensure:", "run the receiver block, then the argument block however the first ends; an error keeps its position and backtrace", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
+			b, ok := r.Block()
+			h, ok2 := a[0].Block()
+			if !ok || !ok2 || b.Arity() != 0 || h.Arity() != 0 {
+				return vm.Value{}, badType
+			}
+			return t.Ensure(func() vm.Value { return t.CallBlock(b) }, func() { t.CallBlock(h) }), nil
+		}),
 		p("_Catch:", "run the receiver block; on a runtime error run the handler with the message", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
 			b, ok := r.Block()
 			if !ok {

@@ -13,7 +13,7 @@ traits block _AddSlots: (|
   whileFalse = ( [ value ] whileFalse: [ ]. nil ).
   repeat = ( [ true ] whileTrue: [ value ] ).
   onError: handler = ( _Catch: handler ).
-  ensure: b = ( | r | r: (_Catch: [| :e | b value. error: e ]). b value. r ).
+  ensure: b = ( _Ensure: b ).
   printString = ( 'a block' ).
 |).
 

@@ -169,3 +169,25 @@ func (t *Thread) Try(f func() Value) (v Value, err *Error) {
 	}()
 	return f(), nil
 }
+
+// Ensure runs body, then cleanup however body ends: returning, raising an
+// error, a non-local return or an interrupt passing through. An error keeps
+// its own position and backtrace (it is raised again as it was).
+func (t *Thread) Ensure(body func() Value, cleanup func()) Value {
+	d := t.depth
+	ok := false
+	defer func() {
+		if ok {
+			return
+		}
+		if r := recover(); r != nil {
+			t.unwindTo(d)
+			cleanup()
+			panic(r)
+		}
+	}()
+	v := body()
+	ok = true
+	cleanup()
+	return v
+}

@@ -58,3 +58,12 @@ assert error: [ saved value ] Matching: 'returned'.
 "onError: catches runtime errors"
 assert equal: ([ 1 foo ] onError: [| :e | 'caught' ]) To: 'caught'.
 assert equal: ([ 7 ] onError: [| :e | 'caught' ]) To: 7.
+
+"ensure: runs its block however the receiver ends, and an error keeps its
+ own position (the original send's, not ensure:'s)"
+lobby _AddSlots: (| ensureLog <- '' |).
+assert equal: ([ 1 ] ensure: [ ensureLog: ensureLog, 'a' ]) To: 1.
+assert error: [ [ 3 zork ] ensure: [ ensureLog: ensureLog, 'b' ] ] Matching: 'zork'.
+lobby _AddSlots: (| nlrEnsure = ( [ ^ 7 ] ensure: [ ensureLog: ensureLog, 'c' ]. 8 ) |).
+assert equal: nlrEnsure To: 7.
+assert equal: ensureLog To: 'abc'.
