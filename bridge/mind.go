@@ -61,18 +61,11 @@ func (s *Server) mission(p *peer, r *request, seq *uint64) (any, *wire.Error) {
 	var id int64
 	err := p.sess.Do(func(t *vm.Thread) error {
 		defer func() { *seq = s.commits() }()
-		_, err := t.Retry(func() (vm.Value, error) {
-			v, err := t.Call(func() vm.Value {
-				c := t.Send(theMind(t), "begin:", t.VM().String(brief))
-				id = t.Send(c, "id").Int()
-				out = cycleInfo(t, c)
-				return c
-			})
-			if err != nil {
-				t.VM().Abort()
-				return v, err
-			}
-			return v, t.VM().Commit()
+		_, err := t.Transact(func() vm.Value {
+			c := t.Send(theMind(t), "begin:", t.VM().String(brief))
+			id = t.Send(c, "id").Int()
+			out = cycleInfo(t, c)
+			return c
 		})
 		return err
 	})
@@ -116,18 +109,11 @@ func (s *Server) runCycle(sess *vm.Session, id int64) {
 		var seq uint64
 		err := sess.Do(func(t *vm.Thread) error {
 			defer func() { seq = s.commits() }()
-			_, err := t.Retry(func() (vm.Value, error) {
-				v, err := t.Call(func() vm.Value {
-					c := t.Send(t.Send(theMind(t), "cycles"), "at:", vm.Int(id-1))
-					t.Send(c, "step")
-					final = t.Send(c, "isFinal").Obj() == t.VM().True
-					return c
-				})
-				if err != nil {
-					t.VM().Abort()
-					return v, err
-				}
-				return v, t.VM().Commit()
+			_, err := t.Transact(func() vm.Value {
+				c := t.Send(t.Send(theMind(t), "cycles"), "at:", vm.Int(id-1))
+				t.Send(c, "step")
+				final = t.Send(c, "isFinal").Obj() == t.VM().True
+				return c
 			})
 			return err
 		})
@@ -151,17 +137,13 @@ func (s *Server) runCycle(sess *vm.Session, id int64) {
 // failCycle ends cycle id as FAILED after an error its step raised.
 func (s *Server) failCycle(sess *vm.Session, id int64, cause error) {
 	sess.Do(func(t *vm.Thread) error {
-		_, err := t.Call(func() vm.Value {
+		_, err := t.Transact(func() vm.Value {
 			c := t.Send(t.Send(theMind(t), "cycles"), "at:", vm.Int(id-1))
 			t.Send(c, "fail:", t.VM().String(cause.Error()))
 			t.Send(c, "finish")
 			return c
 		})
-		if err != nil {
-			t.VM().Abort()
-			return err
-		}
-		return t.VM().Commit()
+		return err
 	})
 }
 

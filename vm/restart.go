@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sync"
 	"time"
 )
 
@@ -65,6 +64,20 @@ func (t *Thread) Retry(f func() (Value, error)) (Value, error) {
 // maxRestarts bounds the restarts of one transaction (each is a model
 // call or a wait for another session's; the kernel bounds those).
 const maxRestarts = 1000
+
+// Transact runs f as one transaction from Go (a server's command): it
+// commits, or a runtime error aborts it, and a restart (the model) runs it
+// again (Retry).
+func (t *Thread) Transact(f func() Value) (Value, error) {
+	return t.Retry(func() (Value, error) {
+		v, err := t.Call(f)
+		if err != nil {
+			t.vm.Abort()
+			return v, err
+		}
+		return v, t.vm.Commit()
+	})
+}
 
 // outsideWorld runs work with the world lock released (when the thread
 // belongs to a session), cancelling it on Ctrl-C.
@@ -131,10 +144,6 @@ func (g *outputGate) Write(p []byte) (int, error) {
 	}
 	return n, nil
 }
-
-// worldLocker is the lock a session's thread holds during its
-// transactions (nil for a thread used alone).
-type worldLocker = *sync.Mutex
 
 // Generator is the generative kernel as the VM sees it: the standard
 // library's undefinedSelector:Arguments: asks it to write the missing

@@ -1,5 +1,7 @@
 package vm
 
+import "fmt"
+
 // Savepoints and budgets: what the generative kernel's trial needs. A
 // savepoint is a nested undo log inside the current transaction: while one
 // is open, the first change to any object (old or created earlier in the
@@ -133,36 +135,14 @@ func (t *Thread) checkAlloc(site *sendSite) {
 func byteSize(n int64) string {
 	const unit = 1024
 	if n < unit {
-		return itoa(n) + " bytes"
+		return fmt.Sprintf("%d bytes", n)
 	}
 	div, exp := int64(unit), 0
 	for m := n / unit; m >= unit; m /= unit {
 		div *= unit
 		exp++
 	}
-	return itoa(n/div) + " " + string("KMGTPE"[exp]) + "iB"
-}
-
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
+	return fmt.Sprintf("%d %ciB", n/div, "KMGTPE"[exp])
 }
 
 // Limits bound a nested evaluation (the kernel's trial): steps, bytes,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -55,7 +56,7 @@ type Thread struct {
 	allocLimit, allocBase int64
 	depthLimit            int
 	deadline              int64
-	world                 worldLocker // held during a session's transactions (restart.go)
+	world                 *sync.Mutex // the world's lock, held during a session's transactions (restart.go); nil alone
 	memo                  *callMemo   // outside calls' results across restarts (restart.go)
 	cancelled             *atomic.Bool
 

@@ -173,11 +173,7 @@ func (c *cli) genForget(t *vm.Thread, owner, sel string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := t.Call(func() vm.Value { kernel.Forget(t, g); return vm.Value{} }); err != nil {
-		t.VM().Abort()
-		return "", err
-	}
-	if err := t.VM().Commit(); err != nil {
+	if _, err := t.Transact(func() vm.Value { kernel.Forget(t, g); return vm.Value{} }); err != nil {
 		return "", err
 	}
 	return fmt.Sprintf("forgot %s %s\n", g.Owner, g.Selector), nil
@@ -211,33 +207,22 @@ func (c *cli) genReplCommands(t *vm.Thread, cmds map[string]func(string) error, 
 		return nil
 	}
 	cmds["generated"] = func(string) error { fmt.Fprint(c.stdout, c.genList(t)); return nil }
-	two := func(arg string) (string, string, error) {
-		f := strings.Fields(arg)
-		if len(f) < 2 {
-			return "", "", errors.New("want OWNER SELECTOR")
-		}
-		return strings.Join(f[:len(f)-1], " "), f[len(f)-1], nil
-	}
-	cmds["source"] = func(arg string) error {
-		o, s, err := two(arg)
-		if err == nil {
-			var out string
-			if out, err = c.genShow(t, o, s); err == nil {
+	// OWNER SELECTOR commands: the owner may be several words (traits smallInt)
+	ownerSel := func(f func(t *vm.Thread, owner, sel string) (string, error)) func(string) error {
+		return func(arg string) error {
+			w := strings.Fields(arg)
+			if len(w) < 2 {
+				return errors.New("want OWNER SELECTOR")
+			}
+			out, err := f(t, strings.Join(w[:len(w)-1], " "), w[len(w)-1])
+			if err == nil {
 				fmt.Fprint(c.stdout, out)
 			}
+			return err
 		}
-		return err
 	}
-	cmds["forget"] = func(arg string) error {
-		o, s, err := two(arg)
-		if err == nil {
-			var out string
-			if out, err = c.genForget(t, o, s); err == nil {
-				fmt.Fprint(c.stdout, out)
-			}
-		}
-		return err
-	}
+	cmds["source"] = ownerSel(c.genShow)
+	cmds["forget"] = ownerSel(c.genForget)
 	help["generate"] = "on|off  generation of missing methods for every object"
 	help["generated"] = "      list the generated methods"
 	help["source"] = "OWNER SELECTOR  a generated method's source and provenance"
