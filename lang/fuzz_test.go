@@ -12,22 +12,7 @@ import (
 // Parse(Format(f)) is Equal to f, and formatting again changes nothing.
 // Seeds: the testdata corpus and the chunks of testdata/errors.txt.
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.self")
-	for _, name := range files {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(string(b))
-		for _, stmt := range strings.Split(string(b), ".\n") {
-			f.Add(stmt)
-		}
-	}
-	if b, err := os.ReadFile("testdata/errors.txt"); err == nil {
-		for _, c := range strings.Split(string(b), "###") {
-			f.Add(c)
-		}
-	}
+	addParseSeeds(f)
 	f.Fuzz(func(t *testing.T, src string) {
 		Balanced(src)
 		if _, err := ParseExpr("fuzz", src); err != nil {
@@ -50,6 +35,27 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("formatting is not stable\nfirst:\n%s\nsecond:\n%s", out, out2)
 		}
 	})
+}
+
+// addParseSeeds adds the testdata corpus, its statements and the chunks
+// of testdata/errors.txt.
+func addParseSeeds(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*.self")
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+		for _, stmt := range strings.Split(string(b), ".\n") {
+			f.Add(stmt)
+		}
+	}
+	if b, err := os.ReadFile("testdata/errors.txt"); err == nil {
+		for _, c := range strings.Split(string(b), "###") {
+			f.Add(c)
+		}
+	}
 }
 
 func checkErrors(t *testing.T, err error, src string) {

@@ -95,6 +95,8 @@ func Balanced(src string) bool {
 }
 
 // parse runs the grammar over one statement and converts the result.
+// The hand-written parser (descent.go) reads what the grammar accepts;
+// participle reads the rest, for its error.
 func (c *conv) parse(ch chunk, exprOnly bool) (e Expr) {
 	c.end = ch.end
 	n := len(c.errs)
@@ -105,35 +107,41 @@ func (c *conv) parse(ch chunk, exprOnly bool) (e Expr) {
 			e = nil
 		}
 	}()
-	ps, err := parsers()
-	if err != nil {
-		c.errorf(ch.toks[0].pos, "internal parser error: %v", err)
-		return nil
-	}
-	lex, err := lexer.Upgrade(newSliceLexer(c.file, ch.toks, ch.end))
-	if err != nil {
-		c.errorf(ch.toks[0].pos, "internal parser error: %v", err)
-		return nil
+	g, ok := descend(c.file, ch.toks, exprOnly)
+	if !ok {
+		// The grammar rejects the statement: participle says where and why.
+		var err error
+		if g, err = c.participle(ch, exprOnly); err != nil {
+			c.grammarError(err, ch, exprOnly)
+			return nil
+		}
 	}
 	if exprOnly {
-		g, err := ps.expr.ParseFromLexer(lex)
-		if err != nil {
-			c.grammarError(err, ch, true)
-			return nil
-		}
-		e = c.expr(g)
+		e = c.expr(g.(*gExpr))
 	} else {
-		g, err := ps.stmt.ParseFromLexer(lex)
-		if err != nil {
-			c.grammarError(err, ch, false)
-			return nil
-		}
-		e = c.stmt(g)
+		e = c.stmt(g.(*gStmt))
 	}
 	if len(c.errs) > n {
 		return nil
 	}
 	return e
+}
+
+// participle parses one statement's tokens with the participle grammar,
+// answering a *gStmt (or, with exprOnly, a *gExpr).
+func (c *conv) participle(ch chunk, exprOnly bool) (any, error) {
+	ps, err := parsers()
+	if err != nil {
+		return nil, err
+	}
+	lex, err := lexer.Upgrade(newSliceLexer(c.file, ch.toks, ch.end))
+	if err != nil {
+		return nil, err
+	}
+	if exprOnly {
+		return ps.expr.ParseFromLexer(lex)
+	}
+	return ps.stmt.ParseFromLexer(lex)
 }
 
 // grammarError turns a participle error into one in plain words.
