@@ -43,6 +43,18 @@ type File struct {
 	Name  string // file name used in positions ("<stdin>", "x.self")
 	Src   string // the source text, for error excerpts
 	Stmts []Expr // top-level statements in order
+
+	// Comments are the file's comments in source order. Format puts them
+	// back among the statements by position; when they are nil it scans
+	// Src for them.
+	Comments []*Comment
+}
+
+// Comment is a comment in the source, as written: Text includes its
+// double quotes. Comments are not part of the tree (Equal ignores them).
+type Comment struct {
+	Span
+	Text string
 }
 
 // ---- literals ----

@@ -83,6 +83,10 @@ type scanner struct {
 	errs ErrorList
 	strs map[int]string // decoded string literals, by token offset
 
+	// comments holds every complete comment in source order, quotes
+	// included (the printer puts them back; see File.Comments).
+	comments []*Comment
+
 	unterminated bool // a string or comment runs to the end of input
 }
 
@@ -166,8 +170,8 @@ func (s *scanner) run() {
 	}
 }
 
-// comment skips a comment. Like Self's scanner, a backslash escapes the
-// next character, so \" does not end the comment.
+// comment scans a comment into s.comments. Like Self's scanner, a
+// backslash escapes the next character, so \" does not end the comment.
 func (s *scanner) comment() {
 	start := s.pos()
 	s.advance(1)
@@ -178,6 +182,7 @@ func (s *scanner) comment() {
 			continue
 		case '"':
 			s.advance(1)
+			s.comments = append(s.comments, &Comment{Span: Span{start, s.pos()}, Text: s.src[start.Offset:s.off]})
 			return
 		}
 		s.advance(1)

@@ -19,17 +19,21 @@ const (
 )
 
 // Format returns the canonical source of f: each statement followed by
-// ".\n". Comments are not kept.
+// ".\n". f's comments are kept, in source order, each at the place in
+// the layout nearest to where it was written (see comments.go); a blank
+// line between statements or slots is kept (one, however many there were).
 func Format(f *File) string {
-	p := &printer{}
-	for _, s := range f.Stmts {
-		p.expr(s, ctxStmt)
-		p.WriteString(".\n")
+	p := &printer{c: newCommentState(f)}
+	p.stmtLines(f.Stmts, math.MaxInt, true)
+	out := strings.TrimPrefix(p.String(), "\n")
+	if out != "" {
+		out += "\n"
 	}
-	return p.String()
+	return out
 }
 
-// FormatExpr returns the canonical source of one expression.
+// FormatExpr returns the canonical source of one expression, without
+// comments.
 func FormatExpr(e Expr) string {
 	p := &printer{}
 	p.expr(e, ctxStmt)
@@ -38,7 +42,7 @@ func FormatExpr(e Expr) string {
 
 // FormatSlot returns a slot declaration as it would appear in a slot
 // list, such as `at: i Put: v = ( ... )` or `x <- 0`, without its
-// category and without a trailing '.'.
+// category, its comments and a trailing '.'.
 func FormatSlot(s *Slot) string {
 	p := &printer{}
 	p.slot(s)
@@ -50,6 +54,10 @@ type printer struct {
 	indent int
 	inline bool // print every object and block on one line
 	limit  int  // when > 0, stop once the output is longer than this
+
+	// c holds the source's comments and layout; nil when they are not
+	// printed (FormatExpr, FormatSlot, measuring).
+	c *commentState
 }
 
 // full reports whether a measuring printer has gone past its limit.
@@ -130,6 +138,9 @@ func (p *printer) exprOp(e Expr, ctx context, op string) {
 	if p.full() {
 		return
 	}
+	if e != nil {
+		p.commentsBefore(e.Pos())
+	}
 	if needsParens(e, ctx, op) {
 		p.WriteByte('(')
 		defer p.WriteByte(')')
@@ -152,6 +163,7 @@ func (p *printer) exprOp(e Expr, ctx context, op string) {
 	case *Paren:
 		p.WriteByte('(')
 		p.expr(e.X, ctxStmt)
+		p.commentsBeforeClose(e.End())
 		p.WriteByte(')')
 	case *Return:
 		p.WriteString("^ ")
@@ -179,12 +191,14 @@ func (p *printer) send(s *Send) {
 			p.expr(s.Recv, ctxUnaryRecv)
 			p.WriteByte(' ')
 		}
+		p.commentsBefore(s.SelPos)
 		p.WriteString(prefix + s.Sel)
 	case Binary:
 		if s.Recv != nil {
 			p.exprOp(s.Recv, ctxBinRecv, s.Sel)
 			p.WriteByte(' ')
 		}
+		p.commentsBefore(s.SelPos)
 		p.WriteString(prefix + s.Sel + " ")
 		if len(s.Args) > 0 {
 			p.expr(s.Args[0], ctxBinArg)
@@ -198,6 +212,7 @@ func (p *printer) send(s *Send) {
 			if i > 0 {
 				p.WriteByte(' ')
 			} else {
+				p.commentsBefore(s.SelPos)
 				p.WriteString(prefix)
 			}
 			p.WriteString(part)
@@ -253,26 +268,30 @@ func hasCategories(slots []*Slot) bool {
 func (p *printer) object(o *Object) {
 	if o.Annotation != "" && !o.HasSlotList {
 		p.WriteString("{ " + Quote(o.Annotation) + " ")
-		p.body("(", ")", false, nil, "", o.Code)
+		p.body(o.Span, "(", ")", false, nil, "", o.Code)
 		p.WriteString(" }")
 		return
 	}
-	p.body("(", ")", o.HasSlotList, o.Slots, o.Annotation, o.Code)
+	p.body(o.Span, "(", ")", o.HasSlotList, o.Slots, o.Annotation, o.Code)
 }
 
 func (p *printer) block(b *Block) {
 	if b.Annotation != "" && !b.HasSlotList {
 		p.WriteString("{ " + Quote(b.Annotation) + " ")
-		p.body("[", "]", false, nil, "", b.Code)
+		p.body(b.Span, "[", "]", false, nil, "", b.Code)
 		p.WriteString(" }")
 		return
 	}
-	p.body("[", "]", b.HasSlotList, b.Slots, b.Annotation, b.Code)
+	p.body(b.Span, "[", "]", b.HasSlotList, b.Slots, b.Annotation, b.Code)
 }
 
-// body prints an object or block: open, slot list, code, close.
-func (p *printer) body(open, close string, hasList bool, slots []*Slot, annotation string, code []Expr) {
-	if !hasList && len(code) == 0 {
+// body prints an object or block: open, slot list, code, close. span is
+// the node's extent in the source, which places its comments: a body
+// with a comment inside is printed one slot and one statement a line.
+func (p *printer) body(span Span, open, close string, hasList bool, slots []*Slot, annotation string, code []Expr) {
+	closeAt := span.Stop.Offset - 1 // the closing bracket
+	commented := p.hasComments(span.Start.Offset, closeAt)
+	if !hasList && len(code) == 0 && !commented {
 		p.WriteString(open + close)
 		return
 	}
@@ -300,36 +319,74 @@ func (p *printer) body(open, close string, hasList bool, slots []*Slot, annotati
 		}
 		q.WriteString(close)
 	}
-	if p.inline || !hasCategories(slots) && p.fits(inline) {
+	if p.inline || !commented && !hasCategories(slots) && p.fits(inline) {
 		inline(p)
 		return
 	}
 	p.WriteString(open)
 	if hasList {
+		listEnd := p.closingBar(span.Start, slots)
 		p.WriteByte('|')
-		if annotation != "" || len(slots) > 0 {
+		switch {
+		case annotation == "" && onlyArguments(slots) && !p.hasComments(span.Start.Offset, listEnd):
+			// [| :a. :b | on the first line, the code below.
+			if len(slots) > 0 {
+				p.WriteByte(' ')
+				p.slotItems(slots, "")
+			}
+			p.WriteByte(' ')
+		case annotation != "" || len(slots) > 0 || p.hasComments(span.Start.Offset, listEnd):
 			p.indent++
-			p.slotLines(slots, annotation)
+			p.slotLines(slots, annotation, listEnd)
 			p.indent--
 			p.newline()
-		} else {
+		default:
 			p.WriteByte(' ')
 		}
 		p.WriteByte('|')
+		p.setLast(listEnd + 1)
 	}
-	if len(code) > 0 {
-		p.indent++
-		for i, e := range code {
-			p.newline()
-			p.expr(e, ctxStmt)
-			if i < len(code)-1 {
-				p.WriteByte('.')
-			}
-		}
-		p.indent--
+	p.indent++
+	wrote := p.stmtLines(code, closeAt, false)
+	p.indent--
+	if wrote {
 		p.newline()
 	}
 	p.WriteString(close)
+}
+
+// onlyArguments reports whether every slot is an argument slot.
+func onlyArguments(slots []*Slot) bool {
+	for _, s := range slots {
+		if s.Kind != Argument {
+			return false
+		}
+	}
+	return true
+}
+
+// stmtLines prints statements one a line, each on a new line at the
+// current indentation, with the comments before end and the blank lines
+// between them. Each statement but the last is followed by '.'; the last
+// too when dotLast. It reports whether it printed anything.
+func (p *printer) stmtLines(code []Expr, end int, dotLast bool) bool {
+	wrote := false
+	for i, e := range code {
+		p.startLine(e.Pos(), &wrote, true)
+		p.expr(e, ctxStmt)
+		p.commentsBeforeClose(e.End())
+		if dotLast || i < len(code)-1 {
+			p.WriteByte('.')
+		}
+		p.setLast(e.End().Offset)
+		next := end
+		if i+1 < len(code) {
+			next = code[i+1].Pos().Offset
+		}
+		p.trailingComments(next)
+	}
+	p.lineComments(Pos{Offset: end, Line: 1}, &wrote)
+	return wrote
 }
 
 // slotItems prints a slot list on one line: slots separated by ". ",
@@ -366,33 +423,73 @@ func (p *printer) slotItems(slots []*Slot, annotation string) {
 }
 
 // slotLines prints a slot list one slot a line, each ended by '.', with
-// each run of slots in one category grouped under its annotation.
-func (p *printer) slotLines(slots []*Slot, annotation string) {
+// each run of slots in one category grouped under its annotation, and the
+// comments before end (the closing '|').
+func (p *printer) slotLines(slots []*Slot, annotation string, end int) {
+	wrote := false
 	if annotation != "" {
 		p.newline()
 		p.WriteString("{} = " + Quote(annotation) + ".")
+		wrote = true
 	}
 	for i := 0; i < len(slots); {
 		cat := slots[i].Category
+		j := i + 1
+		for j < len(slots) && slots[j].Category == cat {
+			j++
+		}
+		next := end
+		if j < len(slots) {
+			hdr, _ := p.categoryStart(slots[j])
+			next = hdr.Offset
+		}
 		if cat == "" {
-			p.newline()
-			p.slot(slots[i])
-			p.WriteByte('.')
-			i++
+			for ; i < j; i++ {
+				after := next
+				if i+1 < j {
+					after = slots[i+1].Pos().Offset
+				}
+				p.slotLine(slots[i], after, &wrote)
+			}
 			continue
 		}
-		p.newline()
+		hdr, hdrEnd := p.categoryStart(slots[i])
+		p.startLine(hdr, &wrote, true)
 		p.WriteString("{ " + Quote(cat))
-		p.indent++
-		for ; i < len(slots) && slots[i].Category == cat; i++ {
-			p.newline()
-			p.slot(slots[i])
-			p.WriteByte('.')
+		p.setLast(hdrEnd)
+		closeAt := p.tokenAfter(slots[j-1].End().Offset, int(tRBrace))
+		if closeAt < 0 {
+			closeAt = slots[j-1].End().Offset
 		}
+		p.indent++
+		inner := false
+		for ; i < j; i++ {
+			after := closeAt
+			if i+1 < j {
+				after = slots[i+1].Pos().Offset
+			}
+			p.slotLine(slots[i], after, &inner)
+		}
+		p.lineComments(Pos{Offset: closeAt, Line: 1}, &inner)
 		p.indent--
 		p.newline()
 		p.WriteByte('}')
+		p.setLast(closeAt + 1)
+		p.trailingComments(next)
 	}
+	p.lineComments(Pos{Offset: end, Line: 1}, &wrote)
+}
+
+// slotLine prints one slot on a line of its own, ended by '.', with the
+// comments on the lines before it and those after it on its line (before
+// next).
+func (p *printer) slotLine(s *Slot, next int, wrote *bool) {
+	p.startLine(s.Pos(), wrote, true)
+	p.slot(s)
+	p.commentsBeforeClose(s.End())
+	p.WriteByte('.')
+	p.setLast(s.End().Offset)
+	p.trailingComments(next)
 }
 
 func (p *printer) slot(s *Slot) {

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -193,4 +194,192 @@ func TestEqual(t *testing.T) {
 	if Equal(&Int{Val: 1}, &Float{Val: 1}) || !Equal(&Int{Big: big.NewInt(5)}, &Int{Big: big.NewInt(5)}) {
 		t.Error("Equal disagrees on numbers")
 	}
+}
+
+// commented has a comment in every place one can be written.
+const commented = `"File header comment,
+ spanning two lines."
+
+"Before the first statement."
+lobby _AddSlots: (|
+    "Inside the slot list, first."
+    count <- 0. "trailing a slot"
+
+
+    "After two blank lines (kept as one)."
+    double: n = (
+        "Answer twice n."
+        n * 2 "inline at the end").
+    { 'Category: accessing'
+      "first in a category"
+      at: i Put: v = ( count: count + 1. "after a statement"
+                       v ). "trailing the method"
+      "last in the category"
+    }.
+    x <- 3 "between a value and the dot".
+    "Last in the slot list."
+|).
+3 + "inside an expression" 4. "trailing a statement"
+
+(1 to: 3) do: [| :i | "inside a block" i printLine "after the last statement" ].
+[| :e "an argument's comment" | e ] value: 1.
+x foo: 1 "between keyword parts"
+  Bar: 2.
+x "before a unary selector" size.
+(3 + 4 "before a paren closes").
+( "only a comment" ).
+(| "only a comment in the slot list" | 3).
+"At the end of the file."
+`
+
+const commentedFormatted = `"File header comment,
+ spanning two lines."
+
+"Before the first statement."
+lobby _AddSlots: (|
+    "Inside the slot list, first."
+    count <- 0. "trailing a slot"
+
+    "After two blank lines (kept as one)."
+    double: n = (
+        "Answer twice n."
+        n * 2 "inline at the end"
+    ).
+    { 'Category: accessing'
+        "first in a category"
+        at: i Put: v = (
+            count: count + 1. "after a statement"
+            v
+        ). "trailing the method"
+        "last in the category"
+    }
+    x <- 3. "between a value and the dot"
+    "Last in the slot list."
+|).
+3 + "inside an expression" 4. "trailing a statement"
+
+(1 to: 3) do: [| :i |
+    "inside a block" i printLine "after the last statement"
+].
+[|
+    :e. "an argument's comment"
+|
+    e
+] value: 1.
+x foo: 1 Bar: "between keyword parts" 2.
+x "before a unary selector" size.
+(3 + 4 "before a paren closes").
+(
+    "only a comment"
+).
+(|
+    "only a comment in the slot list"
+|
+    3
+).
+"At the end of the file."
+`
+
+// checkFormatKeeps formats src and checks that the result parses to the
+// same tree with the same comments, and that formatting it again changes
+// nothing. It returns the result and the number of comments.
+func checkFormatKeeps(t *testing.T, name, src string) (string, int) {
+	t.Helper()
+	f, err := Parse(name, src)
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	out := Format(f)
+	g, err := Parse("formatted "+name, out)
+	if err != nil {
+		t.Fatalf("%s: formatted source does not parse: %v\n%s", name, err, out)
+	}
+	if !Equal(f, g) {
+		t.Errorf("%s: formatting changed the tree:\n%s", name, out)
+	}
+	before, after := CommentsOf(f), CommentsOf(g)
+	if len(before) != len(after) {
+		t.Errorf("%s: %d comments before formatting, %d after:\n%s", name, len(before), len(after), out)
+	} else {
+		for i := range before {
+			if before[i].Text != after[i].Text {
+				t.Errorf("%s: comment %d was %s, is %s", name, i, before[i].Text, after[i].Text)
+			}
+		}
+	}
+	if again := Format(g); again != out {
+		t.Errorf("%s: formatting is not stable:\n%s\nthen\n%s", name, out, again)
+	}
+	return out, len(before)
+}
+
+func TestFormatComments(t *testing.T) {
+	out, n := checkFormatKeeps(t, "commented.self", commented)
+	if n != 24 {
+		t.Errorf("the test text has %d comments, want 24", n)
+	}
+	if out != commentedFormatted {
+		t.Errorf("got\n%s\nwant\n%s", out, commentedFormatted)
+	}
+	// The tree holds none of them: without the source there are none to
+	// print.
+	f, _ := Parse("x", commented)
+	f.Src = ""
+	if strings.Contains(Format(f), `"`) {
+		t.Errorf("a file without its source printed comments:\n%s", Format(f))
+	}
+}
+
+func TestFormatBlankLines(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"\n\nx.\n\n\n\ny.\nz", "x.\n\ny.\nz.\n"},
+		{"x. y.\n\n", "x.\ny.\n"},
+		// Inside bodies printed a line each too, but not after an opening
+		// or before a closing bracket. (A body printed on one line has
+		// none.)
+		{"(|\n\n a.\n\n b. c\n\n|\n\n a.\n\n\n b\n\n)", "(| a. b. c | a. b)"},
+		{"(|\n\n alpha = 'a long string, long enough'.\n\n beta = 'to make the object too wide'.\n" +
+			" c\n\n|\n\n a.\n\n\n b\n\n)",
+			"(|\n    alpha = 'a long string, long enough'.\n\n    beta = 'to make the object too wide'.\n" +
+				"    c.\n|\n    a.\n\n    b\n)"},
+		{"[ \"c\"\n\n\n \"d\" ]", "[\n    \"c\"\n\n    \"d\"\n]"},
+	}
+	for _, tt := range tests {
+		f, err := Parse("x", tt.src)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tt.src, err)
+			continue
+		}
+		got := Format(f)
+		if !strings.HasSuffix(tt.want, "\n") {
+			got = strings.TrimSuffix(got, ".\n")
+		}
+		if got != tt.want {
+			t.Errorf("Format(%q) =\n%s\nwant\n%s", tt.src, got, tt.want)
+		}
+	}
+}
+
+// TestFormatKeepsLibraryComments formats every source file of the
+// library, its tests and the parser's corpus: every comment is kept.
+func TestFormatKeepsLibraryComments(t *testing.T) {
+	total := 0
+	for _, pat := range []string{"testdata/*.self", "../stdlib/*.self", "../stdlib/testdata/*.self"} {
+		files, _ := filepath.Glob(pat)
+		if len(files) == 0 {
+			t.Fatalf("no files match %s", pat)
+		}
+		for _, name := range files {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, n := checkFormatKeeps(t, name, string(b))
+			total += n
+		}
+	}
+	if total < 100 {
+		t.Errorf("only %d comments in the library: the files moved?", total)
+	}
+	t.Logf("%d comments kept", total)
 }

@@ -41,8 +41,8 @@ const usage = `usage:
   batos [flags] -e TEXT [ARG...]   evaluate TEXT and print the last value
   batos [flags] run FILE [ARG...]  run a script; its ARGs are in 'arguments'
   batos check FILE...              parse and compile without running; report every error
-  batos fmt [-w] [FILE...]         print canonical source (-w: rewrite the files;
-                                   files with comments need -drop-comments)
+  batos fmt [-w] [FILE...]         print canonical source, comments kept
+                                   (-w: rewrite the files)
   batos image info|check           describe or verify the image
   batos image snapshot FILE [--force]
                                    save a consistent snapshot of the image in FILE

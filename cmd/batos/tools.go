@@ -86,7 +86,6 @@ func asSyntaxError(err error, file string) *lang.Error {
 func (c *cli) fmt(args []string) error {
 	fs := c.newFlags("fmt")
 	write := fs.Bool("w", false, "rewrite the files in place")
-	dropComments := fs.Bool("drop-comments", false, "rewrite files even though their comments are lost")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -119,24 +118,22 @@ func (c *cli) fmt(args []string) error {
 			continue
 		}
 		out := lang.Format(f)
-		if _, err := lang.Parse(name, out); err != nil {
-			// Never replace good source by bad.
+		// Never replace good source by bad: the result must parse to the
+		// same tree with the same comments.
+		g, err := lang.Parse(name, out)
+		if err != nil {
 			fail(exitRuntime, "%s: formatting produced source that does not parse (a bug in batos): %v", path, err)
 			continue
 		}
-		lost := hasComment(src)
+		if !lang.Equal(f, g) || !sameComments(lang.CommentsOf(f), lang.CommentsOf(g)) {
+			fail(exitRuntime, "%s: formatting changed the program or its comments (a bug in batos)", path)
+			continue
+		}
 		if !*write {
 			io.WriteString(c.stdout, out)
-			if lost {
-				fmt.Fprintf(c.stderr, "batos fmt: %s: comments are not kept\n", path)
-			}
 			continue
 		}
 		if out == src {
-			continue
-		}
-		if lost && !*dropComments {
-			fail(exitUsage, "not rewriting %s: its comments would be lost (fmt does not keep comments yet; -drop-comments forces it)", path)
 			continue
 		}
 		if err := writeFile(path, out); err != nil {
@@ -149,21 +146,17 @@ func (c *cli) fmt(args []string) error {
 	return nil
 }
 
-// hasComment reports whether src, which parses, has a comment: a '"'
-// outside a string literal. Both may contain backslash escapes.
-func hasComment(src string) bool {
-	inString := false
-	for i := 0; i < len(src); i++ {
-		switch c := src[i]; {
-		case c == '\\' && inString:
-			i++
-		case c == '\'':
-			inString = !inString
-		case c == '"' && !inString:
-			return true
+// sameComments reports whether a and b are the same comments in order.
+func sameComments(a, b []*lang.Comment) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Text != b[i].Text {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // writeFile replaces the contents of path, keeping its permissions. It
