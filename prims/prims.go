@@ -15,6 +15,7 @@ func Table() []vm.Primitive {
 	t = append(t, stringPrims...)
 	t = append(t, vectorPrims...)
 	t = append(t, objectPrims...)
+	t = append(t, errorPrims...)
 	t = append(t, reflectPrims...)
 	t = append(t, systemPrims...)
 	t = append(t, blobPrims...)

@@ -10,7 +10,7 @@ lobby _AddSlots: (|
     equal: a To: b = ( (a = b) ifFalse: [ _AssertFail: 'expected ', b printString, ' but got ', a printString ]. self ).
     fail: msg = ( _AssertFail: msg. self ).
     error: blk Matching: s = ( | msg |
-      msg: (blk onError: [| :e | ^ (e includesSubstring: s) ifFalse: [ _AssertFail: 'expected an error matching ', s printString, ' but got ', e printString ] ]).
+      msg: (blk onError: [| :e | ^ (e message includesSubstring: s) ifFalse: [ _AssertFail: 'expected an error matching ', s printString, ' but got ', e message printString ] ]).
       _AssertFail: 'expected an error matching ', s printString, ' but none was raised'.
       self ).
     printString = ( 'assert' ).

@@ -191,3 +191,8 @@ func (t *Thread) Ensure(body func() Value, cleanup func()) Value {
 	cleanup()
 	return v
 }
+
+// Signal raises e again as it is: its position and backtrace are those of
+// where it was first raised, not of this call (onError: handlers passing
+// an error on).
+func (t *Thread) Signal(e *Error) { panic(e) }

@@ -193,6 +193,16 @@ func (k ErrorKind) String() string {
 	return fmt.Sprintf("ErrorKind(%d)", k)
 }
 
+// ErrorKindNamed returns the kind whose String is name (ErrError if none).
+func ErrorKindNamed(name string) ErrorKind {
+	for k, n := range errorKindNames {
+		if n == name {
+			return ErrorKind(k)
+		}
+	}
+	return ErrError
+}
+
 // Error is a batos runtime error: a message, where it happened, and the
 // chain of sends that led there.
 type Error struct {

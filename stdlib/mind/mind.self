@@ -145,7 +145,7 @@ lobby _AddSlots: (|
         totals: metrics totalsHours: 1.
         fired: rules copyFilteredBy: [| :r | r firesOn: totals ].
         fired do: [| :r. answer |
-          answer: [ mind ask: r mission ] onError: [| :e | 'the mission failed: ', e ].
+          answer: [ mind ask: r mission ] onError: [| :e | 'the mission failed: ', e message ].
           records add: ((mind auditRecord copy rule: r name) answer: answer).
           metrics add: 'mind.audit.missions' Value: 1 ].
         metrics add: 'mind.audit.runs' Value: 1.

@@ -67,3 +67,24 @@ assert error: [ [ 3 zork ] ensure: [ ensureLog: ensureLog, 'b' ] ] Matching: 'zo
 lobby _AddSlots: (| nlrEnsure = ( [ ^ 7 ] ensure: [ ensureLog: ensureLog, 'c' ]. 8 ) |).
 assert equal: nlrEnsure To: 7.
 assert equal: ensureLog To: 'abc'.
+
+"onError: handlers receive the error: its message, kind, position and
+ backtrace; signal raises it again at its own position, with its own trace"
+lobby _AddSlots: (| failing = ( 3 zork ). caught. resignalled |).
+caught: ([ failing ] onError: [| :e | e ]).
+assert that: [ caught message includesSubstring: '3 does not understand \'zork\'' ].
+assert equal: caught kind To: 'undefinedSelector'.
+assert equal: caught position To: 'testdata/blocks.self:73:35'.
+assert equal: caught printString To: 'testdata/blocks.self:73:35: ', caught message.
+assert equal: caught trace first printString To: 'testdata/blocks.self:73:35 in failing'.
+assert that: [ caught backtrace startsWith: '  testdata/blocks.self:73:35 in failing' ].
+resignalled: ([ [ failing ] onError: [| :e | e signal ] ] onError: [| :e | e ]).
+assert equal: resignalled position To: caught position.
+assert equal: resignalled trace first printString To: caught trace first printString.
+assert that: [ resignalled backtrace includesSubstring: '[] in' ].
+"an error raised by the handler itself is its own, at the handler"
+assert equal: ([ [ failing ] onError: [| :e | e frob ] ] onError: [| :e | e position ]) To: 'testdata/blocks.self:86:49'.
+"handlers written for a message string still work"
+assert equal: ([ error: 'boom' ] onError: [| :e | 'caught: ', e ]) To: 'caught: boom'.
+assert that: [ [ error: 'boom' ] onError: [| :e | e includesSubstring: 'oo' ] ].
+assert equal: ([ error: 'boom' ] onError: [ 'no argument' ]) To: 'no argument'.
