@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -188,11 +189,46 @@ func (c *cli) imageInfo(img *image.Image) error {
 	fmt.Fprintf(c.stdout, "objects:        %d\n", st.Objects)
 	fmt.Fprintf(c.stdout, "maps:           %d\n", st.Maps)
 	fmt.Fprintf(c.stdout, "size:           %d bytes of records\n", st.Bytes)
+	if n, files, err := diskUsage(c.imageDir); err == nil {
+		fmt.Fprintf(c.stdout, "on disk:        %d bytes (%s) in %d files\n", n, humanBytes(n), files)
+	}
 	fmt.Fprintf(c.stdout, "commits:        %d\n", st.Commits)
 	if !st.Last.IsZero() {
 		fmt.Fprintf(c.stdout, "last commit:    %s\n", st.Last.UTC().Format(time.RFC3339))
 	}
 	return nil
+}
+
+// diskUsage sums the sizes of the regular files under dir.
+func diskUsage(dir string) (bytes int64, files int, err error) {
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			bytes += fi.Size()
+			files++
+		}
+		return nil
+	})
+	return bytes, files, err
+}
+
+// humanBytes renders n bytes in KiB, MiB... with one decimal.
+func humanBytes(n int64) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	f, unit := float64(n)/1024, 0
+	for f >= 1024 && unit < 4 {
+		f /= 1024
+		unit++
+	}
+	return fmt.Sprintf("%.1f %ciB", f, "KMGTP"[unit])
 }
 
 func (c *cli) imageCheck(img *image.Image) error {

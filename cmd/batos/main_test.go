@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -48,6 +50,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits": cmdExits,
+			"grepv": cmdGrepv,
 		},
 	})
 }
@@ -72,4 +75,21 @@ func cmdExits(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
 	}
+}
+
+// cmdGrepv implements `grepv REGEXP FILE OUT`: writes to OUT the lines of
+// FILE (which may be stdout or stderr) that REGEXP does not match.
+func cmdGrepv(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: grepv REGEXP FILE OUT")
+	}
+	re, err := regexp.Compile(args[0])
+	ts.Check(err)
+	var keep []string
+	for _, l := range strings.SplitAfter(ts.ReadFile(args[1]), "\n") {
+		if l != "" && !re.MatchString(l) {
+			keep = append(keep, l)
+		}
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[2]), []byte(strings.Join(keep, "")), 0o644))
 }
