@@ -13,8 +13,12 @@ import (
 // (from object fields, payloads and map constants) resolves to a stored
 // object, and every object's field count matches its map. It returns the
 // problems found.
-func (img *Image) Check() []string {
-	c := &checker{}
+func (img *Image) Check() []string { return img.CheckProgress(nil) }
+
+// CheckProgress is Check reporting its progress to p (records checked, of
+// the maps and objects stored).
+func (img *Image) CheckProgress(p *Progress) []string {
+	c := &checker{p: p}
 	if !img.hasRoot {
 		if _, ok, _ := get(img.db, keyFormat); ok {
 			c.add("roots are missing")
@@ -29,8 +33,10 @@ func (img *Image) Check() []string {
 	}
 	c.recs = recs
 	w := newRefWalker(func(k []byte) ([]byte, bool, error) { return get(snap, k) })
+	p.Start("check", int64(len(recs.maps)+len(recs.objects)), "records")
 	c.maps(snap, w)
 	c.objects(snap, w)
+	p.Done()
 	c.roots(snap)
 	return c.problems
 }
@@ -39,6 +45,7 @@ func (img *Image) Check() []string {
 type checker struct {
 	problems []string
 	recs     *heapRecords
+	p        *Progress
 }
 
 func (c *checker) add(format string, args ...any) {
@@ -55,6 +62,7 @@ func (c *checker) hasObject(oid vm.OID) bool {
 // maps checks every map record and the objects its constants refer to.
 func (c *checker) maps(r pebble.Reader, w *refWalker) {
 	for moid := range c.recs.maps {
+		c.p.Add(1)
 		b, _, err := get(r, mapKey(moid))
 		if err != nil {
 			c.add("map %d: %v", moid, err)
@@ -77,6 +85,7 @@ func (c *checker) maps(r pebble.Reader, w *refWalker) {
 // agrees on the field count, what it refers to exists, its blob is whole.
 func (c *checker) objects(r pebble.Reader, w *refWalker) {
 	for oid := range c.recs.objects {
+		c.p.Add(1)
 		b, _, err := get(r, objKey(oid))
 		if err != nil {
 			c.add("object %d: %v", oid, err)

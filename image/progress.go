@@ -24,6 +24,9 @@ type Progress struct {
 	shown bool
 	delay time.Duration // before the first line
 	every time.Duration // between lines
+
+	lines bool  // whole lines, one per tenth of the total (NewProgressLines)
+	tenth int64 // the tenths already reported
 }
 
 // NewProgress returns a reporter writing to w, or nil (report nothing)
@@ -33,6 +36,14 @@ func NewProgress(w io.Writer) *Progress {
 		return nil
 	}
 	return newProgress(w)
+}
+
+// NewProgressLines returns a reporter that writes a whole line to w each
+// time a phase gets through another tenth of its total (every 10,000
+// units when the total is unknown), at once and whatever w is: for a file
+// or a pipe that asked for progress (batos image check --progress).
+func NewProgressLines(w io.Writer) *Progress {
+	return &Progress{w: w, lines: true}
 }
 
 func newProgress(w io.Writer) *Progress {
@@ -61,7 +72,7 @@ func (p *Progress) Start(label string, total int64, unit string) {
 	if p == nil {
 		return
 	}
-	p.label, p.total, p.unit, p.n = label, total, unit, 0
+	p.label, p.total, p.unit, p.n, p.tenth = label, total, unit, 0, 0
 	p.start, p.shown = time.Now(), false
 	p.show()
 }
@@ -80,7 +91,7 @@ func (p *Progress) Done() {
 	if p == nil {
 		return
 	}
-	if p.shown {
+	if p.shown && !p.lines {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
 	p.label, p.shown = "", false
@@ -89,6 +100,10 @@ func (p *Progress) Done() {
 // show rewrites the line, at most every p.every, and only once the phase
 // has run for p.delay.
 func (p *Progress) show() {
+	if p.lines {
+		p.showLine()
+		return
+	}
 	now := time.Now()
 	if now.Sub(p.start) < p.delay || p.shown && now.Sub(p.last) < p.every {
 		return
@@ -100,6 +115,24 @@ func (p *Progress) show() {
 	}
 	// \r returns to the start of the line, ESC [K clears the rest
 	fmt.Fprintf(p.w, "\r%s\x1b[K", line)
+}
+
+// showLine writes a line when the work done reaches another tenth of the
+// total (or another 10,000 units).
+func (p *Progress) showLine() {
+	step := p.n / 10_000
+	if p.total > 0 {
+		step = p.n * 10 / p.total
+	}
+	if step <= p.tenth {
+		return
+	}
+	p.tenth, p.shown = step, true
+	if p.total > 0 {
+		fmt.Fprintf(p.w, "%s: %d of %d %s (%d%%)\n", p.label, p.n, p.total, p.unit, p.n*100/p.total)
+	} else {
+		fmt.Fprintf(p.w, "%s: %d %s\n", p.label, p.n, p.unit)
+	}
 }
 
 // progressWriter counts the bytes written through it.

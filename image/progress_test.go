@@ -36,6 +36,31 @@ func TestProgressLine(t *testing.T) {
 	}
 }
 
+// Lines mode (files and pipes that asked): a line per tenth, at once.
+func TestProgressLines(t *testing.T) {
+	var buf bytes.Buffer
+	p := NewProgressLines(&buf)
+	p.Start("check", 200, "records")
+	for i := 0; i < 200; i++ {
+		p.Add(1)
+	}
+	p.Done()
+	lines := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n")
+	if len(lines) != 10 || lines[0] != "check: 20 of 200 records (10%)" || lines[9] != "check: 200 of 200 records (100%)" {
+		t.Errorf("got %q", buf.String())
+	}
+	if strings.ContainsAny(buf.String(), "\r\x1b") {
+		t.Errorf("terminal codes in lines: %q", buf.String())
+	}
+	buf.Reset()
+	p.Start("scan", 0, "records")
+	p.Add(25_000)
+	p.Done()
+	if buf.String() != "scan: 25000 records\n" {
+		t.Errorf("without a total: %q", buf.String())
+	}
+}
+
 func TestProgressThrottled(t *testing.T) {
 	var buf bytes.Buffer
 	p := newProgress(&buf)
@@ -120,8 +145,11 @@ func TestProgressOfOperations(t *testing.T) {
 	if _, err := img.GC(false, p); err != nil {
 		t.Fatal(err)
 	}
+	if probs := img.CheckProgress(p); len(probs) > 0 {
+		t.Fatal(probs)
+	}
 	out := buf.String()
-	for _, want := range []string{"snapshot: counting: ", "snapshot: ", "export: ", "restore: verifying: ", "restore: ", "import: ", "gc: marking: "} {
+	for _, want := range []string{"snapshot: counting: ", "snapshot: ", "export: ", "restore: verifying: ", "restore: ", "import: ", "gc: marking: ", "check: "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in %q", want, out)
 		}

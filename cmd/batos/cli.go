@@ -43,7 +43,8 @@ const usage = `usage:
   batos check FILE...              parse and compile without running; report every error
   batos fmt [-w] [FILE...]         print canonical source, comments kept
                                    (-w: rewrite the files)
-  batos image info|check           describe or verify the image
+  batos image info|check           describe or verify the image (check shows its
+                                   progress on a terminal; --progress: anywhere)
   batos image snapshot FILE [--force]
                                    save a consistent snapshot of the image in FILE
                                    (--force replaces an existing FILE, as for export)

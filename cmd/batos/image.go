@@ -23,10 +23,12 @@ func (c *cli) imageCmd(args []string) error {
 	fs := c.newFlags("image " + sub)
 	c.vmFlags(fs)
 	var into string
-	var force, dryRun bool
+	var force, dryRun, forceProgress bool
 	nargs := 0 // the positional arguments sub takes
 	switch sub {
-	case "info", "check":
+	case "info":
+	case "check":
+		fs.BoolVar(&forceProgress, "progress", false, "report progress on stderr, a line per tenth, even when it is not a terminal")
 	case "snapshot", "export":
 		nargs = 1
 		fs.BoolVar(&force, "force", false, "replace an existing file")
@@ -52,7 +54,10 @@ func (c *cli) imageCmd(args []string) error {
 	if len(pos) < nargs {
 		return usagef("image %s: no file given", sub)
 	}
-	progress := image.NewProgress(c.stderr)
+	progress := image.NewProgress(c.stderr) // on a terminal only
+	if forceProgress {
+		progress = image.NewProgressLines(c.stderr)
+	}
 	switch sub {
 	case "upgrade":
 		if _, err := os.Stat(c.imageDir); err != nil {
@@ -109,7 +114,7 @@ func (c *cli) imageCmd(args []string) error {
 	case "info":
 		return c.imageInfo(img)
 	case "check":
-		return c.imageCheck(img)
+		return c.imageCheck(img, progress)
 	case "snapshot":
 		m, err := img.SnapshotFile(pos[0], image.SnapshotOptions{Batos: versionString(), Progress: progress})
 		if err != nil {
@@ -231,8 +236,8 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", f, "KMGTP"[unit])
 }
 
-func (c *cli) imageCheck(img *image.Image) error {
-	problems := img.Check()
+func (c *cli) imageCheck(img *image.Image, progress *image.Progress) error {
+	problems := img.CheckProgress(progress)
 	for _, p := range problems {
 		fmt.Fprintln(c.stderr, p)
 	}
