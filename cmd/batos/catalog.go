@@ -37,7 +37,7 @@ const catalogUsage = `  batos catalog add FILE|DIR...    index text and Markdown
 // catalogCmd implements `batos catalog add|search|remove|info`.
 func (c *cli) catalogCmd(args []string) error {
 	if len(args) == 0 {
-		return usagef("catalog: which command? (%s)", catalogCommands)
+		return usagef("which command? (%s)", catalogCommands)
 	}
 	sub, args := args[0], args[1:]
 	fs := c.newFlags("catalog " + sub)
@@ -48,7 +48,8 @@ func (c *cli) catalogCmd(args []string) error {
 	case "search":
 		fs.IntVar(&top, "top", 5, "how many chunks to show")
 	default:
-		return usagef("catalog: unknown command %q (%s)", sub, catalogCommands)
+		c.cmd = "catalog"
+		return usagef("unknown command %q (%s)", sub, catalogCommands)
 	}
 	pos, err := c.parseMixed(fs, args)
 	if err != nil {
@@ -56,11 +57,11 @@ func (c *cli) catalogCmd(args []string) error {
 	}
 	switch {
 	case sub == "info" && len(pos) > 0:
-		return usagef("catalog info: unexpected argument %q", pos[0])
+		return usagef("unexpected argument %q", pos[0])
 	case sub == "search" && len(pos) != 1:
-		return usagef("catalog search: give one query (quote it)")
+		return usagef("give one query (quote it)")
 	case (sub == "add" || sub == "remove") && len(pos) == 0:
-		return usagef("catalog %s: no %s given", sub, map[string]string{"add": "file", "remove": "document id"}[sub])
+		return usagef("no %s given", map[string]string{"add": "file", "remove": "document id"}[sub])
 	}
 	// read and check every file before anything is indexed
 	if sub == "add" {
@@ -73,10 +74,10 @@ func (c *cli) catalogCmd(args []string) error {
 		for i, p := range pos {
 			b, err := os.ReadFile(p)
 			if err != nil {
-				return fmt.Errorf("catalog add: %w", err)
+				return err
 			}
 			if bytes.IndexByte(b, 0) >= 0 || !utf8.Valid(b) {
-				return fmt.Errorf("catalog add: %s: not a text file (it is not UTF-8 text)", p)
+				return fmt.Errorf("%s: not a text file (it is not UTF-8 text)", p)
 			}
 			texts[i] = string(b)
 			pos[i] = filepath.ToSlash(filepath.Clean(p))
@@ -139,7 +140,7 @@ func (c *cli) catalogCmd(args []string) error {
 			})
 			if err != nil {
 				progress.Done()
-				return fmt.Errorf("catalog add: %s to %s: %w (nothing of them was added; %d file(s) before them were)", pos[start], pos[end-1], err, start)
+				return fmt.Errorf("%s to %s: %w (nothing of them was added; %d file(s) before them were)", pos[start], pos[end-1], err, start)
 			}
 			progress.Add(int64(end - start))
 			start = end
@@ -149,7 +150,7 @@ func (c *cli) catalogCmd(args []string) error {
 	case "remove":
 		for _, id := range pos {
 			if _, err := do(func(cat vm.Value) vm.Value { return t.Send(cat, "remove:", v.String(id)) }); err != nil {
-				return fmt.Errorf("catalog remove: %s: %w", id, err)
+				return fmt.Errorf("%s: %w", id, err)
 			}
 		}
 		fmt.Fprintln(c.stdout, describe())
@@ -173,7 +174,7 @@ func (c *cli) catalogCmd(args []string) error {
 			return hits
 		})
 		if err != nil {
-			return fmt.Errorf("catalog search: %w", err)
+			return err
 		}
 		for _, l := range lines {
 			fmt.Fprintln(c.stdout, l)
@@ -192,7 +193,7 @@ func catalogFiles(paths []string) ([]string, error) {
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		if err != nil {
-			return nil, fmt.Errorf("catalog add: %w", err)
+			return nil, err
 		}
 		if !fi.IsDir() {
 			out = append(out, p)
@@ -212,10 +213,10 @@ func catalogFiles(paths []string) ([]string, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, fmt.Errorf("catalog add: %w", err)
+			return nil, err
 		}
 		if len(out) == n {
-			return nil, fmt.Errorf("catalog add: %s: no .txt, .md or .markdown file in it", p)
+			return nil, fmt.Errorf("%s: no .txt, .md or .markdown file in it", p)
 		}
 	}
 	return out, nil

@@ -98,6 +98,26 @@ type cli struct {
 	// the library upgrade of an older image, done when it is opened
 	upgraded     stdlib.UpgradeReport
 	upgradeQuiet bool
+	// cmd is the subcommand being run ("run", "image check", "model
+	// adapter add"), "" before one is known: what batos's own messages on
+	// stderr start with (prefix).
+	cmd string
+}
+
+// prefix starts every message batos itself writes to stderr: "batos
+// SUBCOMMAND: ", or "batos: " outside a subcommand (-e, the REPL, the
+// top-level flags).
+func (c *cli) prefix() string {
+	if c.cmd == "" {
+		return "batos: "
+	}
+	return "batos " + c.cmd + ": "
+}
+
+// stderrf writes one message line to stderr, after the prefix. Errors
+// returned from a subcommand are written the same way by run.
+func (c *cli) stderrf(format string, args ...any) {
+	fmt.Fprintf(c.stderr, c.prefix()+format+"\n", args...)
 }
 
 // usageError is an error in the command line: it is reported with a hint
@@ -130,19 +150,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, usage, vm.DefaultMaxDepth)
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "batos: %s\nRun 'batos -h' for usage.\n", ue.msg)
+		c.stderrf("%s", ue.msg)
+		fmt.Fprintln(stderr, "Run 'batos -h' for usage.")
 		return exitUsage
 	case errors.As(err, &code):
 		return int(code)
 	default:
-		fmt.Fprintf(stderr, "batos: %v\n", err)
+		c.stderrf("%v", err)
 		return exitRuntime
 	}
 }
 
 // newFlags returns a flag set that reports errors as usage errors and
-// leaves printing the usage to run.
+// leaves printing the usage to run. name is the subcommand ("batos" at
+// the top level); it becomes the messages' prefix.
 func (c *cli) newFlags(name string) *flag.FlagSet {
+	if name != "batos" {
+		c.cmd = name
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -176,9 +201,6 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) error {
 	case errors.Is(err, flag.ErrHelp):
 		return err
 	default:
-		if fs.Name() != "batos" {
-			return usagef("%s: %v", fs.Name(), err)
-		}
 		return usagef("%v", err)
 	}
 	if c.maxSteps < 0 {
@@ -257,6 +279,7 @@ func (c *cli) main(args []string) error {
 		return c.repl()
 	}
 	cmd, args := args[0], args[1:]
+	c.cmd = cmd
 	switch cmd {
 	case "run":
 		return c.runScript(args)
@@ -286,13 +309,14 @@ func (c *cli) main(args []string) error {
 		return c.stewardCmd(args)
 	case "version":
 		if len(args) > 0 {
-			return usagef("version takes no arguments")
+			return usagef("takes no arguments")
 		}
 		fmt.Fprintln(c.stdout, versionString())
 		return nil
 	case "help":
 		return flag.ErrHelp
 	}
+	c.cmd = ""
 	if strings.HasSuffix(cmd, ".self") {
 		return usagef("unknown command %q (to run a script: batos run %s)", cmd, cmd)
 	}
@@ -321,7 +345,7 @@ func (c *cli) boot(scriptArgs []string) (*vm.Thread, func(), error) {
 		}
 		c.created = img.IsNew()
 		if c.created {
-			fmt.Fprintf(c.stderr, "batos: created a new image in %s\n", c.imageDir)
+			c.stderrf("created a new image in %s", c.imageDir)
 		}
 		if t, err = img.Thread(opts, stdlib.Boot); err != nil {
 			img.Close()
@@ -469,11 +493,11 @@ func (c *cli) runScript(args []string) error {
 	}
 	args = fs.Args()
 	if len(args) == 0 {
-		return usagef("run: no script file given")
+		return usagef("no script file given")
 	}
 	name, src, err := c.readSource(args[0])
 	if err != nil {
-		fmt.Fprintf(c.stderr, "batos run: %v\n", err)
+		c.stderrf("%v", err)
 		return exitError(exitUsage)
 	}
 	f, err := lang.Parse(name, src)
@@ -556,7 +580,7 @@ func (c *cli) execStmts(t *vm.Thread, f *lang.File) (last vm.Value, err error) {
 			case <-sig:
 			}
 			if pending.Swap(true) && t.CancelFlag().Load() {
-				fmt.Fprintln(c.stderr, "batos: interrupted twice; exiting")
+				c.stderrf("interrupted twice; exiting")
 				os.Exit(130)
 			}
 			t.Cancel()
@@ -585,12 +609,12 @@ func (c *cli) runtimeError(err error, file, src string) {
 	switch e.Kind {
 	case vm.ErrBudget:
 		if strings.Contains(e.Msg, "allocation budget") {
-			fmt.Fprintln(c.stderr, "batos: the allocation budget is set with --max-alloc (0: no limit)")
+			c.stderrf("the allocation budget is set with --max-alloc (0: no limit)")
 		} else {
-			fmt.Fprintln(c.stderr, "batos: the step budget is set with --max-steps (0: no limit)")
+			c.stderrf("the step budget is set with --max-steps (0: no limit)")
 		}
 	case vm.ErrDepth:
-		fmt.Fprintln(c.stderr, "batos: the depth limit is set with --max-depth")
+		c.stderrf("the depth limit is set with --max-depth")
 	}
 }
 

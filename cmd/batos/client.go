@@ -25,22 +25,24 @@ func (c *cli) client(args []string) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return usagef("client: which command? (eval SOURCE, send RECEIVER SELECTOR [ARG...], describe OID, status, snapshot PATH)")
+		return usagef("which command? (eval SOURCE, send RECEIVER SELECTOR [ARG...], describe OID, status, snapshot PATH)")
 	}
 	want := map[string]int{"eval": 1, "describe": 1, "status": 0, "snapshot": 1}
 	cmd, rest := pos[0], pos[1:]
+	c.cmd = "client " + cmd
 	if n, ok := want[cmd]; ok && len(rest) != n {
-		return usagef("client %s takes %d argument(s)", cmd, n)
+		return usagef("takes %d argument(s)", n)
 	} else if !ok && cmd != "send" {
-		return usagef("client: unknown command %q (eval, send, describe, status, snapshot)", cmd)
+		c.cmd = "client"
+		return usagef("unknown command %q (eval, send, describe, status, snapshot)", cmd)
 	}
 	if cmd == "send" && len(rest) < 2 {
-		return usagef("client send RECEIVER SELECTOR [ARG...]: RECEIVER is an OID or a path from the lobby")
+		return usagef("want RECEIVER SELECTOR [ARG...]; RECEIVER is an OID or a path from the lobby")
 	}
 	opts := client.Options{Timeout: *timeout}
 	if *tokenFile != "" {
 		if opts.Token, err = bridge.ReadToken(*tokenFile); err != nil {
-			return usagef("client: %v", err)
+			return usagef("%v", err)
 		}
 	}
 	cl, err := client.Dial(*connect, opts)
@@ -67,7 +69,7 @@ func (c *cli) client(args []string) error {
 	case "describe":
 		n, perr := strconv.ParseUint(rest[0], 10, 64)
 		if perr != nil {
-			return usagef("client describe: %q is not an OID", rest[0])
+			return usagef("%q is not an OID", rest[0])
 		}
 		var m map[string]any
 		if m, err = cl.Describe(n); err == nil {
@@ -87,7 +89,7 @@ func (c *cli) client(args []string) error {
 	if err != nil {
 		var we *wire.Error
 		if errors.As(err, &we) {
-			fmt.Fprintf(c.stderr, "batos client: %v\n", we)
+			c.stderrf("%v", we)
 			return exitError(exitRuntime)
 		}
 		return err

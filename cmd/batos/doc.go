@@ -24,7 +24,7 @@ func (c *cli) doc(args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return usagef("doc takes no arguments (batos doc [-o FILE])")
+		return usagef("takes no arguments (batos doc [-o FILE])")
 	}
 	text, err := libraryReference()
 	if err != nil {

@@ -62,7 +62,7 @@ func (c *cli) upgradeLibrary(t *vm.Thread) error {
 	}
 	c.upgraded = rep
 	if rep.Changed() && !c.upgradeQuiet {
-		fmt.Fprintf(c.stderr, "batos: %s\n", rep)
+		c.stderrf("%s", rep)
 	}
 	return nil
 }
@@ -92,19 +92,20 @@ func (c *cli) genCmd(args []string) error {
 		return err
 	}
 	if len(args) == 0 {
-		return usagef("gen: which command? (list, show, forget, clear-cache)")
+		return usagef("which command? (list, show, forget, clear-cache)")
 	}
 	cmd, args := args[0], args[1:]
 	want := map[string]int{"list": 0, "show": 2, "forget": 2, "clear-cache": 0}
 	n, ok := want[cmd]
 	if !ok {
-		return usagef("gen: unknown command %q (list, show, forget, clear-cache)", cmd)
+		return usagef("unknown command %q (list, show, forget, clear-cache)", cmd)
 	}
+	c.cmd = "gen " + cmd
 	if len(args) != n {
 		if n == 0 {
-			return usagef("gen %s takes no arguments", cmd)
+			return usagef("takes no arguments")
 		}
-		return usagef("gen %s: want OWNER SELECTOR (e.g. gen %s acct reset)", cmd, cmd)
+		return usagef("want OWNER SELECTOR (e.g. gen %s acct reset)", cmd)
 	}
 	t, closer, err := c.boot(nil)
 	if err != nil {
@@ -123,7 +124,7 @@ func (c *cli) genCmd(args []string) error {
 		out, err = c.genClearCache()
 	}
 	if err != nil {
-		fmt.Fprintf(c.stderr, "batos gen %s: %v\n", cmd, err)
+		c.stderrf("%v", err)
 		return exitError(exitRuntime)
 	}
 	fmt.Fprint(c.stdout, out)

@@ -17,7 +17,7 @@ const imageCommands = "info, check, snapshot, restore, gc, export, import, upgra
 // imageCmd implements `batos image info|check|snapshot|restore|gc|export|import`.
 func (c *cli) imageCmd(args []string) error {
 	if len(args) == 0 {
-		return usagef("image: which command? (%s)", imageCommands)
+		return usagef("which command? (%s)", imageCommands)
 	}
 	sub, args := args[0], args[1:]
 	fs := c.newFlags("image " + sub)
@@ -42,17 +42,18 @@ func (c *cli) imageCmd(args []string) error {
 		fs.BoolVar(&dryRun, "dry-run", false, "only count the unreachable records")
 	case "upgrade":
 	default:
-		return usagef("image: unknown command %q (%s)", sub, imageCommands)
+		c.cmd = "image"
+		return usagef("unknown command %q (%s)", sub, imageCommands)
 	}
 	pos, err := c.parseMixed(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) > nargs {
-		return usagef("image %s: unexpected argument %q", sub, pos[nargs])
+		return usagef("unexpected argument %q", pos[nargs])
 	}
 	if len(pos) < nargs {
-		return usagef("image %s: no file given", sub)
+		return usagef("no file given")
 	}
 	progress := image.NewProgress(c.stderr) // on a terminal only
 	if forceProgress {
@@ -239,10 +240,10 @@ func humanBytes(n int64) string {
 func (c *cli) imageCheck(img *image.Image, progress *image.Progress) error {
 	problems := img.CheckProgress(progress)
 	for _, p := range problems {
-		fmt.Fprintln(c.stderr, p)
+		c.stderrf("%s", p)
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(c.stderr, "image %s: %d problem(s)\n", c.imageDir, len(problems))
+		c.stderrf("image %s: %d problem(s)", c.imageDir, len(problems))
 		return exitError(exitRuntime)
 	}
 	fmt.Fprintf(c.stdout, "image %s: ok\n", c.imageDir)

@@ -7,7 +7,8 @@
 // Exit status: 0 on success, 1 on a runtime error, 2 on a syntax or usage
 // error, 3 when llama.cpp aborted the process (an abort batos's checks
 // missed; llm/internal/cllama prints what it was). Errors are written to
-// standard error.
+// standard error, each starting with "batos SUBCOMMAND: " ("batos: "
+// outside a subcommand), or with file:line:col for errors in source.
 //
 // Package main holds only the command line; the system lives in the
 // packages it imports (docs/architecture.md is the map).

@@ -43,7 +43,7 @@ func (c *cli) startMetrics(t *vm.Thread) func() {
 		close(done)
 		<-stopped
 		if err := metrics.Default.Flush(c.img); err != nil {
-			fmt.Fprintf(c.stderr, "batos: could not keep the metrics: %v\n", err)
+			c.stderrf("could not keep the metrics: %v", err)
 		}
 		metrics.Default.Store = nil
 	}
@@ -59,10 +59,10 @@ func (c *cli) metricsCmd(args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usagef("metrics: unexpected argument %q", pos[0])
+		return usagef("unexpected argument %q", pos[0])
 	}
 	if *hours <= 0 {
-		return usagef("metrics: --hours must be positive")
+		return usagef("--hours must be positive")
 	}
 	_, closer, err := c.boot(nil)
 	if err != nil {

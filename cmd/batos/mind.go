@@ -30,19 +30,20 @@ func (c *cli) mindCmd(args []string) error {
 	}
 	want := map[string]int{"ask": 1, "resume": 1, "cycles": 0, "discard": 1}
 	if len(args) == 0 {
-		return usagef("mind: which command? (ask, resume, cycles, discard)")
+		return usagef("which command? (ask, resume, cycles, discard)")
 	}
 	n, ok := want[args[0]]
 	if !ok {
-		return usagef("mind: unknown command %q (ask, resume, cycles, discard)", args[0])
+		return usagef("unknown command %q (ask, resume, cycles, discard)", args[0])
 	}
+	c.cmd = "mind " + args[0]
 	if len(args)-1 != n {
-		return usagef("mind %s takes %d argument(s)", args[0], n)
+		return usagef("takes %d argument(s)", n)
 	}
 	id := 0
 	if args[0] == "resume" || args[0] == "discard" {
 		if id, err = strconv.Atoi(args[1]); err != nil || id < 1 {
-			return usagef("mind %s: want a cycle number, not %q", args[0], args[1])
+			return usagef("want a cycle number, not %q", args[1])
 		}
 	}
 	t, closer, err := c.boot(nil)
@@ -88,7 +89,7 @@ func (c *cli) mindCmd(args []string) error {
 			return fail(err)
 		}
 		if id, err = strconv.Atoi(s); err != nil {
-			return fmt.Errorf("mind ask: unexpected cycle number %q", s)
+			return fmt.Errorf("unexpected cycle number %q", s)
 		}
 	}
 	if args[0] == "resume" {
@@ -108,7 +109,7 @@ func (c *cli) runCycle(t *vm.Thread, id int, eval func(string) (string, error), 
 		if err != nil {
 			return fail(err)
 		}
-		fmt.Fprintf(c.stderr, "batos: cycle %d: %s\n", id, state)
+		c.stderrf("cycle %d: %s", id, state)
 		switch state {
 		case "COMPLETE":
 			out, err := eval(fmt.Sprintf("(mind cycle: %d) result", id))
@@ -119,7 +120,7 @@ func (c *cli) runCycle(t *vm.Thread, id int, eval func(string) (string, error), 
 			return nil
 		case "FAILED":
 			why, _ := eval(fmt.Sprintf("(mind cycle: %d) failure", id))
-			fmt.Fprintf(c.stderr, "batos mind: cycle %d failed: %s\n", id, why)
+			c.stderrf("cycle %d failed: %s", id, why)
 			return exitError(exitRuntime)
 		}
 	}

@@ -81,7 +81,7 @@ func (c *cli) modelFlags(fs *flag.FlagSet) {
 // modelCmd implements `batos model ...`.
 func (c *cli) modelCmd(args []string) error {
 	if len(args) == 0 {
-		return usagef("model: which command? (%s)", modelCommands)
+		return usagef("which command? (%s)", modelCommands)
 	}
 	sub, args := args[0], args[1:]
 	if sub == "adapter" {
@@ -110,14 +110,15 @@ func (c *cli) modelCmd(args []string) error {
 		fs.StringVar(&typ, "type", "q8_0", "weight type: q8_0, f16 or f32")
 		c.benchFlags(fs)
 	default:
-		return usagef("model: unknown command %q (%s)", sub, modelCommands)
+		c.cmd = "model"
+		return usagef("unknown command %q (%s)", sub, modelCommands)
 	}
 	pos, err := c.parseMixed(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != nargs {
-		return usagef("model %s: want %d argument(s), got %d", sub, nargs, len(pos))
+		return usagef("want %d argument(s), got %d", nargs, len(pos))
 	}
 	switch sub {
 	case "info":
@@ -212,7 +213,7 @@ func (c *cli) modelInfo(nameOrPath string) error {
 // travels with snapshots and exports. A URL is recorded as it is.
 func (c *cli) modelAdd(name, path string) error {
 	if !validName(name) {
-		return usagef("model add: %q is not a usable name (letters, digits, '-' and '_')", name)
+		return usagef("%q is not a usable name (letters, digits, '-' and '_')", name)
 	}
 	if llm.Kind(path) == "http" {
 		if _, err := c.evalString(fmt.Sprintf("model add: %s Path: %s. ''", quote(name), quote(path))); err != nil {
@@ -252,14 +253,14 @@ func (c *cli) importBlob(what, path string, record func(hash string, size int64)
 	defer closer()
 	store, err := t.VM().Blobs()
 	if err != nil {
-		return fmt.Errorf("%s: %w (use an image, not --memory)", what, err)
+		return fmt.Errorf("%w (use an image, not --memory)", err)
 	}
 	p := image.NewProgress(c.stderr)
 	p.Start(what+": importing "+filepath.Base(path), st.Size(), "bytes")
 	ref, err := store.PutBlob(io.TeeReader(f, progressCounter{p}))
 	p.Done()
 	if err != nil {
-		return fmt.Errorf("%s: %s: %w", what, path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	if _, err := t.EvalString("<"+what+">", record(ref.Hex(), ref.Size)); err != nil {
 		return err
@@ -270,8 +271,9 @@ func (c *cli) importBlob(what, path string, record func(hash string, size int64)
 
 // adapterCmd implements `batos model adapter add NAME FILE` and `list`.
 func (c *cli) adapterCmd(args []string) error {
+	c.cmd = "model adapter"
 	if len(args) == 0 {
-		return usagef("model adapter: which command? (add, list)")
+		return usagef("which command? (add, list)")
 	}
 	sub, args := args[0], args[1:]
 	fs := c.newFlags("model adapter " + sub)
@@ -283,11 +285,11 @@ func (c *cli) adapterCmd(args []string) error {
 	switch sub {
 	case "add":
 		if len(pos) != 2 {
-			return usagef("model adapter add: want NAME FILE.gguf")
+			return usagef("want NAME FILE.gguf")
 		}
 		name, path := pos[0], pos[1]
 		if !validName(name) {
-			return usagef("model adapter add: %q is not a usable name", name)
+			return usagef("%q is not a usable name", name)
 		}
 		g, err := gguf.ReadFile(path)
 		if err != nil {
@@ -301,7 +303,7 @@ func (c *cli) adapterCmd(args []string) error {
 		}, "adapter "+name)
 	case "list":
 		if len(pos) != 0 {
-			return usagef("model adapter list takes no arguments")
+			return usagef("takes no arguments")
 		}
 		s, err := c.evalString(`[| b | b: stringBuilder copy.
 			modelAdapters keysAndValuesDo: [| :k. :v | b add: k. b add: '  '. b add: v printString. b add: '\n' ].
@@ -315,7 +317,8 @@ func (c *cli) adapterCmd(args []string) error {
 		fmt.Fprint(c.stdout, s)
 		return nil
 	}
-	return usagef("model adapter: unknown command %q (add, list)", sub)
+	c.cmd = "model adapter"
+	return usagef("unknown command %q (add, list)", sub)
 }
 
 // progressCounter reports bytes written through it to a progress line.

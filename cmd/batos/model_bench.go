@@ -65,17 +65,17 @@ func (c *cli) modelBench(params, typ string) error {
 		cfg = tiny.Default()
 		cfg.Type = t
 	default:
-		return usagef("model bench: --params 1b or tiny")
+		return usagef("--params 1b or tiny")
 	}
 	s := benchSettings
 	if s.grammarTokens == 0 {
 		s.grammarTokens = s.gen
 	}
 	if s.samples < 5 {
-		return usagef("model bench: --samples %d: at least 5 (a median of fewer means little)", s.samples)
+		return usagef("--samples %d: at least 5 (a median of fewer means little)", s.samples)
 	}
 	if s.prompt < 1 || s.gen < 1 || s.grammarTokens < 1 {
-		return usagef("model bench: --prompt, --gen and --grammar-gen must be at least 1")
+		return usagef("--prompt, --gen and --grammar-gen must be at least 1")
 	}
 	path := s.file
 	if path == "" {
@@ -116,7 +116,7 @@ func (c *cli) modelBench(params, typ string) error {
 		return err
 	}
 	if n := s.prompt + max(s.gen, s.grammarTokens) + 8; n > info.ContextLen {
-		return fmt.Errorf("model bench: a prompt of %d and %d generated tokens do not fit the context of %d (--prompt, --gen, --ctx)",
+		return fmt.Errorf("a prompt of %d and %d generated tokens do not fit the context of %d (--prompt, --gen, --ctx)",
 			s.prompt, max(s.gen, s.grammarTokens), info.ContextLen)
 	}
 	prim, err := c.newPrimBench(m, prompt, s.gen)

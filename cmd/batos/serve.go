@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"log/slog"
 	"os/signal"
 	"sync"
@@ -59,25 +58,25 @@ func (c *cli) serve(args []string) error {
 		c.maxSteps = serveDefaultSteps
 	}
 	if fs.NArg() > 0 {
-		return usagef("serve takes no arguments (got %q)", fs.Arg(0))
+		return usagef("takes no arguments (got %q)", fs.Arg(0))
 	}
 	if *auditEvery < 0 {
-		return usagef("serve: --audit-every must not be negative")
+		return usagef("--audit-every must not be negative")
 	}
 	if *maxFrame < 64 {
-		return usagef("serve: --max-frame must be at least 64 bytes")
+		return usagef("--max-frame must be at least 64 bytes")
 	}
 	_, loopback, err := bridge.ParseBind(*bind)
 	if err != nil {
-		return usagef("serve: %v", err)
+		return usagef("%v", err)
 	}
 	token := ""
 	if *tokenFile != "" {
 		if token, err = bridge.ReadToken(*tokenFile); err != nil {
-			return usagef("serve: %v", err)
+			return usagef("%v", err)
 		}
 	} else if !loopback {
-		return usagef("serve: --bind %s is not a loopback address: it needs --token-file (a file of mode 0600 holding the token every request must carry)", *bind)
+		return usagef("--bind %s is not a loopback address: it needs --token-file (a file of mode 0600 holding the token every request must carry)", *bind)
 	}
 	t, closer, err := c.boot(nil)
 	if err != nil {
@@ -99,7 +98,7 @@ func (c *cli) serve(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	fmt.Fprintf(c.stderr, "batos serve: listening on tcp://%s\n", srv.Addr())
+	c.stderrf("listening on tcp://%s", srv.Addr())
 	start := time.Now()
 	var audits sync.WaitGroup
 	if *auditEvery > 0 {
@@ -128,7 +127,7 @@ func (c *cli) serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stderr, "batos serve: stopped after %s\n", time.Since(start).Round(time.Millisecond))
+	c.stderrf("stopped after %s", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

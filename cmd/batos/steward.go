@@ -71,16 +71,16 @@ func (c *cli) stewardCmd(args []string) error {
 		return err
 	}
 	if cfg.MaxQuickDeaths < 1 {
-		return usagef("steward: --max-quick-deaths must be at least 1")
+		return usagef("--max-quick-deaths must be at least 1")
 	}
 	for _, d := range []time.Duration{cfg.StopTimeout, cfg.CommandTimeout, cfg.QuickDeath, cfg.MinBackoff, cfg.MaxBackoff} {
 		if d <= 0 {
-			return usagef("steward: durations must be positive")
+			return usagef("durations must be positive")
 		}
 	}
 	if kernel == "" {
 		if kernel, err = ownCommand(); err != nil {
-			return fmt.Errorf("steward: cannot find its own binary for the kernel (use --kernel PATH): %w", err)
+			return fmt.Errorf("cannot find its own binary for the kernel (use --kernel PATH): %w", err)
 		}
 	}
 	if kernel, err = filepath.Abs(kernel); err != nil {
@@ -91,14 +91,14 @@ func (c *cli) stewardCmd(args []string) error {
 		return err
 	}
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
-		return fmt.Errorf("steward: image %s: not a directory", dir)
+		return fmt.Errorf("image %s: not a directory", dir)
 	}
 
 	logOut := c.stderr
 	if logFile != "" {
 		f, err := os.OpenFile(logFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 		if err != nil {
-			return fmt.Errorf("steward: log file: %w", err)
+			return fmt.Errorf("log file: %w", err)
 		}
 		defer f.Close()
 		logOut = io.MultiWriter(c.stderr, f)
@@ -118,7 +118,7 @@ func (c *cli) stewardCmd(args []string) error {
 	)
 	switch {
 	case errors.As(err, &loop), errors.As(err, &usage):
-		fmt.Fprintf(c.stderr, "batos: steward: %v\n", err)
+		c.stderrf("%v", err)
 		return exitError(exitRuntime)
 	case err != nil:
 		return err
@@ -147,13 +147,13 @@ func splitStewardArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		if !hasValue {
 			if i+1 == len(args) {
-				return nil, usagef("steward: flag needs an argument: %s", a)
+				return nil, usagef("flag needs an argument: %s", a)
 			}
 			i++
 			value = args[i]
 		}
 		if err := fs.Set(name, value); err != nil {
-			return nil, usagef("steward: invalid value %q for %s: %v", value, a, err)
+			return nil, usagef("invalid value %q for %s: %v", value, a, err)
 		}
 	}
 	return rest, nil

@@ -349,8 +349,8 @@ func TestStewardCrashLoop(t *testing.T) {
 	if code := r.cmd.ProcessState.ExitCode(); code != 1 {
 		t.Fatalf("steward exit %d, want 1", code)
 	}
-	if !strings.Contains(out, "batos: steward: the kernel is crash-looping: it died 3 times in a row, each within 1m0s of its start") || !strings.Contains(out, "(last: exit status 1)") ||
-		!strings.Contains(out, "its last words on stderr:\nbatos: image "+r.img+" is in use by another batos process") {
+	if !strings.Contains(out, "batos steward: the kernel is crash-looping: it died 3 times in a row, each within 1m0s of its start") || !strings.Contains(out, "(last: exit status 1)") ||
+		!strings.Contains(out, "its last words on stderr:\nbatos serve: image "+r.img+" is in use by another batos process") {
 		t.Fatalf("no crash-loop report:\n%s", out)
 	}
 	if n := len(r.kernels()); n != 3 {

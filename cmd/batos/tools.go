@@ -22,14 +22,14 @@ func (c *cli) check(args []string) error {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return usagef("check: no files given")
+		return usagef("no files given")
 	}
 	var world *vm.VM // booted on first use: it knows the primitives
 	status := exitOK
 	for _, path := range fs.Args() {
 		name, src, err := c.readSource(path)
 		if err != nil {
-			fmt.Fprintf(c.stderr, "batos check: %v\n", err)
+			c.stderrf("%v", err)
 			status = exitUsage
 			continue
 		}
@@ -38,7 +38,7 @@ func (c *cli) check(args []string) error {
 		if err != nil {
 			var list lang.ErrorList
 			if !errors.As(err, &list) {
-				fmt.Fprintf(c.stderr, "batos check: %s: %v\n", path, err)
+				c.stderrf("%s: %v", path, err)
 				status = exitUsage
 				continue
 			}
@@ -92,13 +92,13 @@ func (c *cli) fmt(args []string) error {
 	paths := fs.Args()
 	if len(paths) == 0 {
 		if *write {
-			return usagef("fmt: -w needs files to rewrite")
+			return usagef("-w needs files to rewrite")
 		}
 		paths = []string{"-"}
 	}
 	status := exitOK
 	fail := func(code int, format string, args ...any) {
-		fmt.Fprintf(c.stderr, "batos fmt: "+format+"\n", args...)
+		c.stderrf(format, args...)
 		status = max(status, code)
 	}
 	for _, path := range paths {
