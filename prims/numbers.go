@@ -180,7 +180,8 @@ var numberPrims = []vm.Primitive{
 			return vm.Value{}, vm.Fail("badBaseError")
 		}
 		if r.IsInt() {
-			return t.VM().String(strconv.FormatInt(r.Int(), int(base))), nil
+			var digits [72]byte // base 2: 64 digits and a sign
+			return t.VM().StringBytes(strconv.AppendInt(digits[:0], r.Int(), int(base))), nil
 		}
 		b, ok := bigOf(r)
 		if !ok {
@@ -192,7 +193,7 @@ var numberPrims = []vm.Primitive{
 		if !r.IsInt() || r.Int() < 0 || r.Int() > 255 {
 			return vm.Value{}, badType
 		}
-		return t.VM().String(string([]byte{byte(r.Int())})), nil
+		return t.VM().StringBytes([]byte{byte(r.Int())}), nil
 	}),
 	p("_IntIsBig", "whether the integer is a big integer", func(t *vm.Thread, r vm.Value, a []vm.Value) (vm.Value, error) {
 		return t.VM().Bool(!r.IsInt()), nil

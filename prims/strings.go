@@ -59,7 +59,7 @@ var stringPrims = []vm.Primitive{
 			return vm.Value{}, badType
 		}
 		t.Charge(int64(len(s) + len(o)))
-		return t.VM().String(s + o), nil
+		return t.VM().Concat(s, o), nil
 	}),
 	strPrim("_StringCompare:", "-1, 0 or 1 comparing bytewise", func(t *vm.Thread, s string, a []vm.Value) (vm.Value, error) {
 		o, ok := str(a[0])

@@ -13,8 +13,7 @@ type OID uint64
 type Object struct {
 	m      *Map
 	fields []Value
-	data   any
-	str    string // the payload of a string (kept out of data: no boxing)
+	data   any // the payload; a string's is a *string (strings.go)
 	oid    OID
 	txn    uint32 // the transaction that last touched (or created) it
 	flags  uint32 // owned by the Heap (e.g. "stored on disk")
@@ -32,7 +31,7 @@ func (o *Object) Fields() []Value { return o.fields }
 // Data returns the object's payload (a string's payload is its Str).
 func (o *Object) Data() any {
 	if o.m.kind == KString {
-		return o.str
+		return o.str()
 	}
 	return o.data
 }

@@ -23,12 +23,10 @@ type Loader interface {
 	Load(o *Object) error
 }
 
-type ghost struct{ l Loader }
-
 // NewGhost returns an object with identity oid whose contents l loads on
-// first touch.
+// first touch. A ghost's payload is its Loader.
 func NewGhost(oid OID, l Loader) *Object {
-	return &Object{m: ghostMap, oid: oid, data: &ghost{l}}
+	return &Object{m: ghostMap, oid: oid, data: l}
 }
 
 // IsGhost reports whether o's contents are not in memory.
@@ -50,8 +48,7 @@ func (o *Object) kind() Kind {
 }
 
 func (o *Object) load() {
-	g := o.data.(*ghost)
-	if err := g.l.Load(o); err != nil {
+	if err := o.data.(Loader).Load(o); err != nil {
 		panic(&Error{Kind: ErrImage, Msg: fmt.Sprintf("cannot load object %d from the image: %v", o.oid, err), Cause: err})
 	}
 	if o.m == ghostMap {
@@ -63,11 +60,11 @@ func (o *Object) load() {
 // is: a string for strings, float64, *big.Int, []Value for vectors, []byte
 // for byte vectors, *Method for methods, BlobRef for blobs.
 func (vm *VM) Fill(o *Object, m *Map, fields []Value, payload any) error {
-	o.m, o.fields, o.data, o.str = m, fields, nil, ""
+	o.m, o.fields, o.data = m, fields, nil
 	switch p := payload.(type) {
 	case nil:
 	case string:
-		o.str = p
+		o.data = &p
 	case float64, *big.Int, *Method:
 		o.data = p
 	case BlobRef:
@@ -90,7 +87,7 @@ func (vm *VM) Fill(o *Object, m *Map, fields []Value, payload any) error {
 // can be collected. Call it only between transactions; it invalidates the
 // inline caches.
 func (vm *VM) Evict(o *Object, l Loader) {
-	o.m, o.fields, o.data, o.str = ghostMap, nil, &ghost{l}, ""
+	o.m, o.fields, o.data = ghostMap, nil, l
 	vm.epoch++
 }
 
@@ -106,7 +103,7 @@ func (o *Object) Payload() any {
 		return *d
 	}
 	if o.m.kind == KString {
-		return o.str
+		return o.str()
 	}
 	return o.data
 }

@@ -96,7 +96,7 @@ func (vm *VM) dropSavepoints() {
 // allocate gigabytes before the budget notices.
 
 const (
-	objectBytes = 80 // an Object's header, roughly
+	objectBytes = 64 // an Object (a string adds its header and, inline, its bytes)
 	valueBytes  = 16 // one Value
 )
 

@@ -465,7 +465,7 @@ func (vm *VM) Describe(v Value) string {
 	}
 	switch v.o.kind() {
 	case KString:
-		s := v.o.str
+		s := v.o.str()
 		if len(s) > 40 {
 			s = s[:37] + "..."
 		}

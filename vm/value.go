@@ -77,7 +77,7 @@ func (v Value) Float() (float64, bool) {
 // Str returns v's string payload.
 func (v Value) Str() (string, bool) {
 	if v.o != nil && v.o.kind() == KString {
-		return v.o.str, true
+		return v.o.str(), true
 	}
 	return "", false
 }

@@ -197,14 +197,6 @@ func (vm *VM) Bool(b bool) Value {
 // NilValue returns nil.
 func (vm *VM) NilValue() Value { return Ref(vm.Nil) }
 
-// String returns a new string object.
-func (vm *VM) String(s string) Value {
-	o := vm.alloc(vm.maps[KString], nil, nil)
-	vm.allocated += int64(len(s))
-	o.str = s
-	return Ref(o)
-}
-
 // Float returns a new float object.
 func (vm *VM) Float(f float64) Value { return Ref(vm.alloc(vm.maps[KFloat], nil, f)) }
 
