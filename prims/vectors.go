@@ -1,8 +1,6 @@
 package prims
 
 import (
-	"strings"
-
 	"batos/vm"
 )
 
@@ -91,24 +89,23 @@ var vectorPrims = []vm.Primitive{
 		if !ok {
 			return vm.Value{}, badType
 		}
-		n := 0
-		for _, e := range v {
+		// one pass: each element's object is read once (a long vector's
+		// strings are not in the cache twice); the result is then copied
+		// to its exact size
+		var b []byte
+		for i, e := range v {
 			s, ok := e.Str()
 			if !ok {
 				return vm.Value{}, badType
 			}
-			n += len(s) + len(sep)
-		}
-		var b strings.Builder
-		b.Grow(n)
-		for i, e := range v {
-			if i > 0 {
-				b.WriteString(sep)
+			if i == 0 {
+				b = make([]byte, 0, len(v)*(len(s)+len(sep)))
+			} else {
+				b = append(b, sep...)
 			}
-			s, _ := e.Str()
-			b.WriteString(s)
+			b = append(b, s...)
 		}
-		return t.VM().String(b.String()), nil
+		return t.VM().StringBytes(b), nil
 	}),
 	bytesPrim("_ByteVectorSize", "number of bytes", func(t *vm.Thread, r vm.Value, b []byte, a []vm.Value) (vm.Value, error) {
 		return vm.Int(int64(len(b))), nil
