@@ -29,6 +29,10 @@ type ty struct {
 	known bool
 	v     vm.Value
 	block bool // a block literal (transient: never stored in a slot)
+	// alt is a second representative (false beside true, a big integer
+	// beside a small one): a send is rejected only if neither understands.
+	alt    vm.Value
+	hasAlt bool
 }
 
 var unknown = ty{}
@@ -190,11 +194,23 @@ func (c *checker) send(n *lang.Send) (ty, *Rejection) {
 	if !rt.known {
 		return unknown, nil
 	}
-	res := c.vm.Lookup(rt.v, n.Sel)
-	if !res.Found() {
-		return unknown, c.rej(CodeNotUnderstood, pos, "%s does not understand '%s'", c.describe(rt.v), n.Sel)
+	rcv := rt.v
+	res := c.vm.Lookup(rcv, n.Sel)
+	if !res.Found() && rt.hasAlt {
+		rcv = rt.alt
+		res = c.vm.Lookup(rcv, n.Sel)
 	}
-	return c.result(rt.v, res), nil
+	if !res.Found() {
+		what := c.describe(rt.v)
+		if rt.hasAlt {
+			what += " or " + c.describe(rt.alt)
+		}
+		return unknown, c.rej(CodeNotUnderstood, pos, "%s does not understand '%s'", what, n.Sel)
+	}
+	if t := c.result(rcv, res); t.known {
+		return t, nil
+	}
+	return c.protocolAnswer(rt, n.Sel, argTys), nil
 }
 
 // implicit checks a send with no receiver: a local, an argument, a slot
@@ -236,7 +252,10 @@ func (c *checker) toSelf(n *lang.Send, pos lang.Pos, args []ty) (ty, *Rejection)
 		if res.Slot.Kind == vm.SlotSetter && len(args) == 1 && args[0].block {
 			return unknown, c.rej(CodeTransient, pos, "'%s' would store a block in a slot; blocks die with their method", n.Sel)
 		}
-		return c.result(self, res), nil
+		if t := c.result(self, res); t.known {
+			return t, nil
+		}
+		return c.protocolAnswer(c.self(), n.Sel, args), nil
 	}
 	// an assignment to a constant slot: x: v where x is constant
 	if n.Kind == lang.Keyword && len(n.Args) == 1 {
