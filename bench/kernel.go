@@ -43,7 +43,7 @@ func kernelSuite(runs int) {
 
 	g, parse := guardTime(runs)
 	fmt.Printf("%-44s %8.3fms  < 1 ms %s\n", "guardian on a 30-line method", ms(g), met(g < time.Millisecond))
-	fmt.Printf("%-44s %8.3fms  (the parser: participle)\n", "  of which parsing it", ms(parse))
+	fmt.Printf("%-44s %8.3fms  (lang.Parse)\n", "  of which parsing it", ms(parse))
 }
 
 func ms(d time.Duration) float64 { return d.Seconds() * 1000 }
