@@ -364,7 +364,7 @@ func TestFormatBlankLines(t *testing.T) {
 // library, its tests and the parser's corpus: every comment is kept.
 func TestFormatKeepsLibraryComments(t *testing.T) {
 	total := 0
-	for _, pat := range []string{"testdata/*.self", "../stdlib/*.self", "../stdlib/testdata/*.self"} {
+	for _, pat := range []string{"testdata/*.self", "../stdlib/*.self", "../stdlib/mind/*.self", "../stdlib/testdata/*.self"} {
 		files, _ := filepath.Glob(pat)
 		if len(files) == 0 {
 			t.Fatalf("no files match %s", pat)
