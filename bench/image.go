@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"time"
@@ -19,8 +21,9 @@ import (
 // imageSuite measures the persistent image beside its physical limit:
 // committing dirty objects against a raw Pebble batch of the same bytes,
 // reopening a large image (a read of its oldest object, and a send looked
-// up through a chain of 1,000 parents), and the interpreter workloads on
-// an image against the in-memory heap.
+// up through a chain of 1,000 parents), the live heap per object loaded
+// from an image against the same objects made in memory, and the
+// interpreter workloads on an image against the in-memory heap.
 func imageSuite(runs int, works []string, bigN int) {
 	tmp, err := os.MkdirTemp("", "batos-bench-")
 	if err != nil {
@@ -71,6 +74,22 @@ func imageSuite(runs int, works []string, bigN int) {
 		status = "MISSED"
 	}
 	fmt.Printf("%-34s %8.1fms %9s %7s  < 50 ms every run %s (runs: %s)\n", fmt.Sprintf("reopen + send up %d parents", chainLen), c*1000, "", "", status, millis(tc))
+
+	// 2c. the live heap per object faulted in from an image vs made in memory
+	var hi, hm []float64
+	for i := 0; i < runs; i++ {
+		im, mem := liveHeap(filepath.Join(tmp, fmt.Sprintf("live%d", i)), liveObjects)
+		hi, hm = append(hi, im), append(hm, mem)
+	}
+	slices.Sort(hi)
+	slices.Sort(hm)
+	li, lm := hi[len(hi)/2], hm[len(hm)/2]
+	status = "met"
+	if li > 160 {
+		status = "MISSED"
+	}
+	fmt.Printf("%-34s %9s %9s %7s  %s\n", "live heap per object", "image", "memory", "ratio", "target <= 160 B on the image")
+	fmt.Printf("%-34s %7.0f B %7.0f B %7.2f  %s\n", fmt.Sprintf("%d two-field objects", liveObjects), li, lm, li/lm, status)
 
 	// 3. the interpreter workloads on an image vs in memory
 	fmt.Printf("%-34s %9s %9s %7s  %s\n", "workload", "image", "memory", "ratio", "target <= 1.3")
@@ -160,6 +179,53 @@ func commitDirty(dir string, n int) (batos, raw time.Duration) {
 	}
 	raw = time.Since(t0)
 	return batos, raw
+}
+
+// liveObjects is how many objects liveHeap makes and loads.
+const liveObjects = 200_000
+
+// liveHeap returns the live heap (bytes after a GC, less the same before,
+// over n) of a list of n two-field objects loaded from a reopened image
+// whose cache holds them all, and of the same list made in memory.
+func liveHeap(dir string, n int) (onImage, inMemory float64) {
+	setup := []string{
+		"lobby _AddSlots: (| head. node = (| parent* = traits clonable. next. v <- 0 |). sum = (| p. s <- 0 | p: head. [ p isNil ] whileFalse: [ s: s + p v. p: p next ]. s ) |)",
+		fmt.Sprintf("[| p | p: head. 1 to: %d Do: [| :i | p: (node copy v: i) next: p ]. head: p ] value. 0", n),
+	}
+	img, th := openImage(dir, 0)
+	for _, src := range setup {
+		must(th, src)
+	}
+	img.Close()
+	img, th = openImage(dir, 2*n)
+	h0 := liveBytes()
+	if v := must(th, "sum"); v.Int() != int64(n)*int64(n+1)/2 {
+		fail(fmt.Errorf("sum = %d", v.Int()))
+	}
+	onImage = float64(liveBytes()-h0) / float64(n)
+	runtime.KeepAlive(th)
+	img.Close()
+
+	th, err := stdlib.Boot(vm.Options{})
+	if err != nil {
+		fail(err)
+	}
+	h0 = liveBytes()
+	for _, src := range setup {
+		must(th, src)
+	}
+	inMemory = float64(liveBytes()-h0) / float64(n)
+	runtime.KeepAlive(th)
+	return onImage, inMemory
+}
+
+// liveBytes is the live heap after collecting garbage.
+func liveBytes() int64 {
+	runtime.GC()
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
 }
 
 // chainLen is how many parents the reopened image's deep send walks.

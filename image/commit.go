@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"time"
-	"weak"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/vmihailenco/msgpack/v5"
@@ -185,7 +184,7 @@ func (t *txn) publish() {
 	img.seq++
 	img.hasRoot = true
 	for _, o := range t.newObjs {
-		img.objs[o.OID()] = weak.Make(o)
+		img.ids.hold(o)
 		img.loaded = append(img.loaded, o)
 	}
 	for _, m := range t.newMaps {

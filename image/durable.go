@@ -129,10 +129,8 @@ var ErrNoObject = errors.New("no such object in the image")
 // ErrNoObject when neither memory nor the image holds it (objects never
 // committed are not found). Call it while holding the world.
 func (img *Image) Object(oid vm.OID) (*vm.Object, error) {
-	if w, ok := img.objs[oid]; ok {
-		if o := w.Value(); o != nil {
-			return o, nil
-		}
+	if o := img.ids.get(oid); o != nil {
+		return o, nil
 	}
 	if img.failed != nil {
 		return nil, img.failed

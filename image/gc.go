@@ -132,7 +132,7 @@ func (img *Image) sweep(dead [][]byte, p *Progress) error {
 	}
 	for _, k := range dead {
 		if pk := parseKey(k); pk.kind == recObject || pk.kind == recMap {
-			delete(img.objs, pk.oid)
+			img.ids.forget(pk.oid)
 			delete(img.maps, pk.oid)
 		}
 	}

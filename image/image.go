@@ -9,7 +9,6 @@ import (
 	"strings"
 	"syscall"
 	"time"
-	"weak"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -44,7 +43,7 @@ type Image struct {
 	vm        *vm.VM
 	undo      vm.UndoLog
 	next      vm.OID
-	objs      map[vm.OID]weak.Pointer[vm.Object]
+	ids       identities // OID -> the object in memory (identity.go)
 	maps      map[vm.OID]*vm.Map
 	loaded    []*vm.Object // objects with contents in memory, oldest first
 	seq       uint64       // commits so far
@@ -115,7 +114,7 @@ func Open(opts Options) (*Image, error) {
 		return nil, fmt.Errorf("image %s: %w", opts.Dir, err)
 	}
 	img := &Image{db: db, opts: opts, release: release, watch: watch, readOnly: readOnly,
-		objs: map[vm.OID]weak.Pointer[vm.Object]{}, maps: map[vm.OID]*vm.Map{}}
+		ids: newIdentities(), maps: map[vm.OID]*vm.Map{}}
 	img.enc, img.menc = newEncoder(), newEncoder()
 	img.dec, img.odec = newDecoder(img.object), newDecoder(img.object)
 	if err := img.readMeta(); err != nil {
@@ -339,14 +338,12 @@ func (img *Image) Abort(v *vm.VM) { img.undo.Restore(v) }
 // object returns the object with identity oid: the live one if it is in
 // memory, otherwise a ghost.
 func (img *Image) object(oid vm.OID) *vm.Object {
-	if w, ok := img.objs[oid]; ok {
-		if o := w.Value(); o != nil {
-			return o
-		}
+	if o := img.ids.get(oid); o != nil {
+		return o
 	}
 	o := vm.NewGhost(oid, img)
 	o.SetFlags(flagStored)
-	img.objs[oid] = weak.Make(o)
+	img.ids.hold(o)
 	return o
 }
 
@@ -402,23 +399,30 @@ func (img *Image) Load(o *vm.Object) error {
 		return err
 	}
 	img.loaded = append(img.loaded, o)
+	img.ids.hold(o)
 	return nil
 }
 
 // Checkpoint implements vm.Checkpointer: in the middle of a long
 // transaction it evicts clean objects once the cache is a quarter over its
-// bound.
+// bound, and lets go of ghosts once a quarter of the cache were made.
 func (img *Image) Checkpoint(v *vm.VM) {
 	if len(img.loaded) > img.opts.CacheObjects+img.opts.CacheObjects/4 {
 		img.evict(v)
+	} else if img.ids.sweepDue(img.opts.CacheObjects) {
+		img.ids.sweep(nil, img.opts.CacheObjects)
 	}
 }
 
 // evict turns the oldest loaded objects back into ghosts while more than
-// the cache bound are in memory. Objects changed in the running
-// transaction and the roots stay.
+// the cache bound are in memory, and lets go of them (and of the other
+// ghosts it holds). Objects changed in the running transaction and the
+// roots stay.
 func (img *Image) evict(v *vm.VM) {
 	if len(img.loaded) <= img.opts.CacheObjects {
+		if img.ids.sweepDue(img.opts.CacheObjects) {
+			img.ids.sweep(nil, img.opts.CacheObjects)
+		}
 		return
 	}
 	r := v.Roots()
@@ -428,27 +432,22 @@ func (img *Image) evict(v *vm.VM) {
 	}
 	target := img.opts.CacheObjects * 3 / 4
 	n := len(img.loaded) - target
-	var kept []*vm.Object
+	var kept, evicted []*vm.Object
 	for _, o := range img.loaded[:n] {
 		switch {
 		case o.IsGhost():
+			evicted = append(evicted, o)
 		case keep[o] || v.Changed(o) || o.Map().Kind() == vm.KMethod:
 			// roots, objects the running transaction changed, and code
 			// (recompiling an evicted method costs more than it frees)
 			kept = append(kept, o)
 		default:
 			v.Evict(o, img)
+			evicted = append(evicted, o)
 		}
 	}
 	img.loaded = append(kept, img.loaded[n:]...)
-	// forget identities whose objects Go has collected
-	if len(img.objs) > 4*img.opts.CacheObjects {
-		for oid, w := range img.objs {
-			if w.Value() == nil {
-				delete(img.objs, oid)
-			}
-		}
-	}
+	img.ids.sweep(evicted, img.opts.CacheObjects)
 }
 
 // Stats describes an image.
