@@ -24,7 +24,7 @@ func Parse(filename, src string) (*File, error) {
 	s := scan(filename, src)
 	c := newConv(filename, src, s)
 	end := c.posAt(len(src))
-	f := &File{Span: Span{Pos{Offset: 0, Line: 1, Col: 1}, end}, Name: filename, Src: src}
+	f := &File{Span: Span{Pos{Offset: 0, Line: 1, Col: 1}, end}, Name: filename, Src: src, Comments: s.comments}
 	errs := s.errs
 	for _, ch := range split(filename, s.toks, end, true, &errs) {
 		if len(errs)+len(c.errs) > maxRawErrors {

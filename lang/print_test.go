@@ -324,7 +324,10 @@ func TestFormatComments(t *testing.T) {
 	// The tree holds none of them: without the source there are none to
 	// print.
 	f, _ := Parse("x", commented)
-	f.Src = ""
+	if len(f.Comments) != n {
+		t.Errorf("Parse collected %d comments, want %d", len(f.Comments), n)
+	}
+	f.Src, f.Comments = "", nil
 	if strings.Contains(Format(f), `"`) {
 		t.Errorf("a file without its source printed comments:\n%s", Format(f))
 	}
