@@ -1,6 +1,8 @@
 package prims
 
 import (
+	"strings"
+
 	"batos/vm"
 )
 
@@ -90,22 +92,26 @@ var vectorPrims = []vm.Primitive{
 			return vm.Value{}, badType
 		}
 		// one pass: each element's object is read once (a long vector's
-		// strings are not in the cache twice); the result is then copied
-		// to its exact size
-		var b []byte
+		// strings are not in the cache twice), into room guessed from the
+		// first (not zeroed; it grows if the guess is short); a result
+		// much smaller than its room is copied to its size
+		var b strings.Builder
 		for i, e := range v {
 			s, ok := e.Str()
 			if !ok {
 				return vm.Value{}, badType
 			}
 			if i == 0 {
-				b = make([]byte, 0, len(v)*(len(s)+len(sep)))
+				b.Grow(min(len(v)*(len(s)+len(sep)), 64<<20))
 			} else {
-				b = append(b, sep...)
+				b.WriteString(sep)
 			}
-			b = append(b, s...)
+			b.WriteString(s)
 		}
-		return t.VM().StringBytes(b), nil
+		if b.Cap()-b.Len() > b.Len()/8 {
+			return t.VM().String(strings.Clone(b.String())), nil
+		}
+		return t.VM().String(b.String()), nil
 	}),
 	bytesPrim("_ByteVectorSize", "number of bytes", func(t *vm.Thread, r vm.Value, b []byte, a []vm.Value) (vm.Value, error) {
 		return vm.Int(int64(len(b))), nil
