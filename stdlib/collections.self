@@ -57,6 +57,7 @@ traits _AddSlots: (|
       keyOf: x = ( keyOf: x IfAbsent: [ error: 'keyOf: not found: ', x printString ] ).
     }.
     { 'Category: accessing'
+      at: k = ( at: k IfAbsent: [ error: 'at: ', k printString, ': no such key in the ', collectionName ] ).
       first = ( firstIfAbsent: [ error: 'first: the ', collectionName, ' is empty' ] ).
       firstIfAbsent: b = ( do: [| :e | ^ e ]. b value ).
       soleElement = ( ifNone: [ error: 'soleElement: the ', collectionName, ' is empty' ] IfOne: [| :e | e ] IfMany: [ error: 'soleElement: the ', collectionName, ' has ', size printString, ' elements' ] ).
@@ -116,6 +117,7 @@ traits _AddSlots: (|
     { 'Category: adding and removing'
       add: x WithKey: k = ( add: x ).
       addAll: c = ( c do: [| :e | add: e ]. self ).
+      , c = ( (copyRemoveAll addAll: self) addAll: c ).
       remove: x = ( remove: x IfAbsent: [ error: 'remove: not found: ', x printString ] ).
       removeAll: c = ( c do: [| :e | remove: e ]. self ).
     }.
@@ -205,12 +207,19 @@ traits _AddSlots: (|
       reverse = ( | i <- 0. j. t | j: size - 1. [ i < j ] whileTrue: [ t: at: i. at: i Put: (at: j). at: j Put: t. i: i + 1. j: j - 1 ]. self ).
       copySortBy: lt = ( copy sortBy: lt ).
       sortBy: lt = ( | v | v: asVector sortBy: lt. v do: [| :e. :i | at: i Put: e ]. self ).
+      mergeSortFirst: k Count: n By: lt = ( | v |
+        ((k < 0) || [ (n < 0) || [ (k + n) > size ] ]) ifTrue: [ ^ error: 'mergeSortFirst: ', k printString, ' Count: ', n printString, ': out of range (size ', size printString, ')' ].
+        v: (vector copy addAll: (copyFrom: k UpTo: k + n)) sortBy: lt.
+        v do: [| :e. :i | at: k + i Put: e ].
+        self ).
     }.
     { 'Category: filling'
       fillWith: x = ( 0 to: size - 1 Do: [| :i | at: i Put: x ]. self ).
       replaceAllSatisfying: c With: x = ( 0 to: size - 1 Do: [| :i | (c value: (at: i)) ifTrue: [ at: i Put: x ] ]. self ).
       replace: old With: x = ( replaceAllSatisfying: [| :e | e = old ] With: x ).
       mapBy: eb = ( 0 to: size - 1 Do: [| :i | at: i Put: (eb value: (at: i) With: i) ]. self ).
+      fillFrom: c = ( with: c Do: [| :e. :x. :i | at: i Put: x ]. self ).
+      interpolate: p From: c = ( | r | r: copy. do: [| :e. :i | r at: i Put: (e interpolate: p From: (c at: i)) ]. r ).
     }.
   |).
 |).
@@ -323,6 +332,8 @@ traits byteVector _AddSlots: (|
   copyAddLast: x = ( | r | r: copySize: size + 1. r at: size Put: x. r ).
   copyAddFirst: x = ( | r | r: _ByteVectorCopySize: size + 1. r at: 0 Put: x. 0 to: size - 1 Do: [| :i | r at: i + 1 Put: (at: i) ]. r ).
   copyReversed = ( copy reverse ).
+  , v = ( | r. n | n: size. r: copySize: n + v size. v do: [| :e. :i | r at: n + i Put: e ]. r ).
+  hexPrintString = ( | b | b: stringBuilder copy. do: [| :x | b add: (x printStringBase: 16 PadWith: '0' ToSize: 2) ]. b contents ).
   add: x = ( error: 'a byteVector has a fixed size: use copyAddLast: or copySize:' ).
   asString = ( _ByteVectorAsString ).
   asByteVector = ( self ).
@@ -384,6 +395,9 @@ traits _AddSlots: (|
     removeAll = ( items: vector copy. head: 0. self ).
     remove: x IfAbsent: b = ( | i | i: indexOf: x. (i < 0) ifTrue: [ ^ b value ]. removeKey: i. self ).
     removeKey: i = ( | x | x: at: i. items: (items copyFrom: head UpTo: head + i) , (items copyFrom: head + i + 1). head: 0. x ).
+    removeKey: i IfAbsent: b = ( ((i < 0) || [ i >= size ]) ifTrue: [ ^ b value ]. removeKey: i ).
+    at: i Put: v IfAbsent: b = ( ((i < 0) || [ i >= size ]) ifTrue: [ ^ b value ]. at: i Put: v ).
+    copySize: n FillingWith: x = ( | c | c: copySize: n. size to: n - 1 Do: [| :i | c at: i Put: x ]. c ).
     filterBy: b = ( | v | v: vector copy. do: [| :e. :k | (b value: e With: k) ifTrue: [ v add: e ] ]. items: v. head: 0. self ).
     do: b = ( | h | h: head.
       (b isBlock && [ b numArgs < 2 ])
@@ -451,6 +465,9 @@ traits _AddSlots: (|
       v ).
     remove: v IfAbsent: b = ( removeKey: (keyOf: v IfAbsent: [ ^ b value ]). self ).
     removeAll = ( ks: vector copy. vs: vector copy. rehash: 8 ).
+    removeFirstIfAbsent: b = ( isEmpty ifTrue: [ ^ b value ]. removeKey: (ks at: 0) IfAbsent: [ nil ] ).
+    removeFirst = ( removeFirstIfAbsent: [ error: 'removeFirst: the dictionary is empty' ] ).
+    addAll: c = ( c do: [| :v. :k | at: k Put: v ]. self ).
     rehash: n = ( buckets: (vector copySize: n) rehashEmpty. 0 to: ks size - 1 Do: [| :i | (bucketFor: (ks at: i)) add: i ]. self ).
     do: b = ( 0 to: ks size - 1 Do: [| :i | b value: (vs at: i) With: (ks at: i) ]. self ).
     keysDo: b = ( ks do: b ).
@@ -493,6 +510,11 @@ traits _AddSlots: (|
     selectAtRandom: n IfFail: fb = ( | v. r | size < n ifTrue: [ ^ fb value: 'not enough elements' ]. v: asVector. r: copyRemoveAll. (random permutation: v size) do: [| :i. :j | j < n ifTrue: [ r add: (v at: i) ] ]. r ).
     selectAtRandom: n = ( selectAtRandom: n IfFail: [| :e | error: 'selectAtRandom: ', e ] ).
     remove: x IfAbsent: b = ( table removeKey: x IfAbsent: [ ^ b value ]. self ).
+    removeKey: x IfAbsent: b = ( table removeKey: x IfAbsent: b ).
+    removeKey: x = ( removeKey: x IfAbsent: [ error: 'removeKey: not in the set: ', x printString ] ).
+    removeFirstIfAbsent: b = ( isEmpty ifTrue: [ ^ b value ]. table removeFirst ).
+    removeFirst = ( removeFirstIfAbsent: [ error: 'removeFirst: the set is empty' ] ).
+    if: x IsPresentDo: pb = ( table if: x IsPresentDo: pb IfAbsentDo: [ nil ] ).
     removeAll = ( table removeAll. self ).
     do: b = ( table keysDo: [| :k | b value: k With: k ]. self ).
     mapBy: eb = ( | old | old: table. table: dictionary copyRemoveAll. old keysDo: [| :k | add: (eb value: k With: k) ]. self ).

@@ -16,6 +16,7 @@ traits _AddSlots: (|
     absoluteValue = ( abs ).
     square = ( self * self ).
     double = ( self + self ).
+    half = ( self / 2 ).
     succ = ( self + 1 ).
     pred = ( self - 1 ).
     successor = ( self + 1 ).
@@ -132,6 +133,9 @@ traits _AddSlots: (|
     asCharacterIfFail: b = ( _IntAsCharacterIfFail: [ b value ] ).
     isPrime: rounds = ( isPrime ).
     nextPrime: rounds = ( nextPrime ).
+    isPrime: rounds Random: r = ( isPrime ).
+    nextPrime: rounds Random: r = ( nextPrime ).
+    /= a = ( ((self % a) = 0) ifTrue: [ self / a ] False: [ asFloat / a asFloat ] ).
     high16Bits = ( (self >> 16) && 16rFFFF ).
     low16Bits = ( self && 16rFFFF ).
     printStringPrecision: n = ( asFloat printStringPrecision: n ).
@@ -143,6 +147,8 @@ traits _AddSlots: (|
     printStringBase: b PadWith: c ToSize: n = ( | s | s: printStringBase: b. ((c asString repeat: n - s size) , s) ).
     printStringPadWith0ToSize: n = ( printStringPadWith: '0' ToSize: n ).
     hexPrintString = ( printStringBase: 16 ).
+    shortIfPossibleHexPrintStringPrefix: p = ( (abs <= 9) ifTrue: [ printString ] False: [ ((self < 0) ifTrue: [ '-' ] False: [ '' ]), p, abs hexPrintString ] ).
+    shortIfPossibleHexPrintString = ( shortIfPossibleHexPrintStringPrefix: '16r' ).
     octalPrintString = ( printStringBase: 8 ).
     binaryPrintString = ( printStringBase: 2 ).
     decimalPrintString = ( printStringBase: 10 ).
@@ -195,6 +201,8 @@ traits float _AddSlots: (|
   isNaN = ( self != self ).
   isInfinite = ( (self = (1.0 / 0.0)) || [ self = (-1.0 / 0.0) ] ).
   roundTo: q = ( ((self / q) round * q) asFloat ).
+  asSmallInteger = ( truncate asSmallInteger ).
+  asSmallIntegerIfPossible = ( (isNaN || [ isInfinite || [ truncate isBig ] ]) ifTrue: [ self ] False: [ truncate ] ).
   printStringPrecision: n = ( | m. s. neg. ip. fp |
     m: (10 power: n).
     neg: self < 0.

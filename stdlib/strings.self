@@ -159,9 +159,14 @@ traits string _AddSlots: (|
     asFloat = ( asFloatIfFail: [ error: 'not a number: ', printString ] ).
     asFloatIfFail: b = ( _StringAsFloatIfFail: [ b value ] ).
     asString = ( self ).
+    flatString = ( self ).
+    asSmallInteger = ( asInteger asSmallInteger ).
     asSelector = ( self ).
     succ = ( (codePoint + 1) asUTF8Character ).
     pred = ( (codePoint - 1) asUTF8Character ).
+    successor = ( succ ).
+    predecessor = ( pred ).
+    characterFor: i IfFail: b = ( i asCharacterIfFail: b ).
     printString = ( _StringPrintString ).
     print = ( _StringPrint. self ).
   }.
@@ -172,6 +177,15 @@ traits string _AddSlots: (|
     sendTo: r With: a With: b With: c = ( r perform: self With: a With: b With: c ).
     sendTo: r With: a With: b With: c With: d = ( r perform: self With: a With: b With: c With: d ).
     sendTo: r WithArguments: args = ( r perform: self WithArguments: args asVector ).
+    sendTo: r With: a With: b With: c With: d With: e = ( sendTo: r WithArguments: (((((vector copy add: a) add: b) add: c) add: d) add: e) ).
+    sendTo: r With: a With: b With: c With: d With: e With: f = ( sendTo: r WithArguments: ((((((vector copy add: a) add: b) add: c) add: d) add: e) add: f) ).
+    sendTo: r With: a With: b With: c With: d With: e With: f With: g = ( sendTo: r WithArguments: (((((((vector copy add: a) add: b) add: c) add: d) add: e) add: f) add: g) ).
+    sendTo: r With: a With: b With: c With: d With: e With: f With: g With: h = ( sendTo: r WithArguments: ((((((((vector copy add: a) add: b) add: c) add: d) add: e) add: f) add: g) add: h) ).
+    sendTo: r With: a With: b With: c With: d With: e With: f With: g With: h With: i = ( sendTo: r WithArguments: (((((((((vector copy add: a) add: b) add: c) add: d) add: e) add: f) add: g) add: h) add: i) ).
+    sendTo: r With: a With: b With: c With: d With: e With: f With: g With: h With: i With: j = ( sendTo: r WithArguments: ((((((((((vector copy add: a) add: b) add: c) add: d) add: e) add: f) add: g) add: h) add: i) add: j) ).
+    sendTo: r With: a With: b With: c With: d With: e With: f With: g With: h With: i With: j With: k = ( sendTo: r WithArguments: (((((((((((vector copy add: a) add: b) add: c) add: d) add: e) add: f) add: g) add: h) add: i) add: j) add: k) ).
+    sendTo: r With: a With: b With: c With: d With: e With: f With: g With: h With: i With: j With: k With: l = ( sendTo: r WithArguments: ((((((((((((vector copy add: a) add: b) add: c) add: d) add: e) add: f) add: g) add: h) add: i) add: j) add: k) add: l) ).
+    sendTo: r With: a With: b With: c With: d With: e With: f With: g With: h With: i With: j With: k With: l With: m = ( sendTo: r WithArguments: (((((((((((((vector copy add: a) add: b) add: c) add: d) add: e) add: f) add: g) add: h) add: i) add: j) add: k) add: l) add: m) ).
   }.
   collectionName = ( 'string' ).
 |).

@@ -188,3 +188,24 @@ assert equal: (bv bigEndianIntSize: 8 Signed: false At: 0 Put: 256 IfFail: [| :e
 assert equal: (((3 & 5) asVector asByteVector) && ((6 & 4) asVector asByteVector)) printString To: 'byteVector(2, 4)'.
 assert equal: (((3 & 5) asVector asByteVector) || ((6 & 4) asVector asByteVector)) printString To: 'byteVector(7, 5)'.
 assert equal: (((3 & 5) asVector asByteVector) ^^ ((6 & 4) asVector asByteVector)) printString To: 'byteVector(5, 1)'.
+
+"more of Self's core protocol (lang/conformance TestCoreSelectors counts it)"
+assert equal: ((1 & 2) asList , (3 & 4) asVector) asVector To: (1 & 2 & 3 & 4) asVector.
+assert equal: ((1 & 2) asList , (3 & 4) asVector) collectionName To: 'list'.
+assert equal: ((1 & 2) asVector asByteVector , (3 & 4) asList) printString To: 'byteVector(1, 2, 3, 4)'.
+assert equal: ((10 & 255 & 0) asVector asByteVector) hexPrintString To: '0aff00'.
+assert equal: ((vector copySize: 3) fillFrom: (7 & 8) asList) printString To: 'vector(7, 8, nil)'.
+assert equal: ((list copySize: 2) fillFrom: (7 & 8 & 9) asVector) asVector To: (7 & 8) asVector.
+assert equal: (((0 & 10) asVector interpolate: 0.5 From: (10 & 20) asVector) asVector) To: (5.0 & 15.0) asVector.
+assert equal: ((5 & 4 & 3 & 2 & 1) asVector mergeSortFirst: 1 Count: 3 By: [| :a. :b | a < b ]) To: (5 & 2 & 3 & 4 & 1) asVector.
+assert equal: (((5 & 4 & 3) asList mergeSortFirst: 0 Count: 3 By: [| :a. :b | a < b ]) asVector) To: (3 & 4 & 5) asVector.
+assert error: [ (1 & 2) asVector mergeSortFirst: 1 Count: 5 By: [| :a. :b | a < b ] ] Matching: 'out of range'.
+lobby _AddSlots: (| l2 <- nil |).
+l2: (1 & 2 & 3) asList.
+assert equal: (l2 removeKey: 5 IfAbsent: [ 'absent' ]) To: 'absent'.
+assert equal: (l2 removeKey: 1 IfAbsent: [ 'absent' ]) To: 2.
+assert equal: l2 asVector To: (1 & 3) asVector.
+assert equal: (l2 at: 1 Put: 9 IfAbsent: [ 'absent' ]) To: 9.
+assert equal: (l2 at: 2 Put: 9 IfAbsent: [ 'absent' ]) To: 'absent'.
+assert equal: (l2 copySize: 4 FillingWith: 0) asVector To: (1 & 9 & 0 & 0) asVector.
+assert equal: (l2 copySize: 1 FillingWith: 0) asVector To: (1 & nil) asVector copyWithoutLast.

@@ -145,3 +145,20 @@ assert equal: (65 asCharacterIfFail: [ nil ]) To: 'A'.
 assert equal: (300 asCharacterIfFail: [ 'bad' ]) To: 'bad'.
 assert equal: (7 printStringPrecision: 2) To: '7.00'.
 assert equal: (-7 %+ 3) To: 2.
+
+"more of Self's integer and number protocol"
+assert equal: (12 /= 4) To: 3.
+assert equal: (7 /= 2) To: 3.5.
+assert equal: 7 half To: 3.
+assert equal: 2.5 half To: 1.25.
+assert that: [ 97 isPrime: 10 Random: (random copySeed: 1) ].
+assert equal: (97 nextPrime: 10 Random: (random copySeed: 1)) To: 101.
+assert equal: 9 shortIfPossibleHexPrintString To: '9'.
+assert equal: 255 shortIfPossibleHexPrintString To: '16rff'.
+assert equal: -255 shortIfPossibleHexPrintString To: '-16rff'.
+assert equal: (-10 shortIfPossibleHexPrintStringPrefix: '0x') To: '-0xa'.
+assert equal: 2.7 asSmallInteger To: 2.
+assert equal: -2.7 asSmallInteger To: -2.
+assert equal: 2.7 asSmallIntegerIfPossible To: 2.
+assert equal: 1.0e30 asSmallIntegerIfPossible To: 1.0e30.
+assert error: [ 1.0e30 asSmallInteger ] Matching: 'too big'.

@@ -35,3 +35,13 @@ assert equal: box double To: 2.
 assert equal: box a To: 1.
 assert equal: box c To: 3.
 assert error: [ 3 _AddSlotsIfAbsent: (| x = 1 |) ] Matching: 'badTypeError'.
+
+"sendTo: with five to thirteen arguments, as in Self"
+lobby _AddSlots: (| argsBox = (| parent* = traits clonable.
+  a: a B: b C: c D: d E: e = ( (((((vector copy add: a) add: b) add: c) add: d) add: e) ).
+  a: a B: b C: c D: d E: e F: f G: g H: h I: i J: j K: k L: l M: m = ( (a & b & c & d & e & f & g & h & i & j & k & l & m) asVector sum ) |) |).
+assert equal: ('a:B:C:D:E:' sendTo: argsBox With: 1 With: 2 With: 3 With: 4 With: 5) To: (1 & 2 & 3 & 4 & 5) asVector.
+assert equal: ('a:B:C:D:E:F:G:H:I:J:K:L:M:' sendTo: argsBox With: 1 With: 2 With: 3 With: 4 With: 5 With: 6 With: 7 With: 8 With: 9 With: 10 With: 11 With: 12 With: 13) To: 91.
+assert equal: ('a:B:C:D:E:' sendTo: argsBox With: (1 & 2) With: 2 With: 3 With: 4 With: 5) first asVector To: (1 & 2) asVector.
+assert equal: ('a:B:C:D:E:' sendTo: argsBox With: (1 & 2) With: 2 With: 3 With: 4 With: 5) size To: 5.
+assert error: [ 'a:B:C:D:E:' sendTo: argsBox With: 1 With: 2 With: 3 With: 4 With: 5 With: 6 ] Matching: 'takes 5 argument(s), given 6'.

@@ -77,3 +77,30 @@ assert equal: (d selectAtRandom: 1) size To: 1.
 assert equal: (d selectAtRandom: 5 IfFail: [| :e | e ]) To: 'not enough elements'.
 assert that: [ d equalsDictionary: d copy ].
 assert equal: ((1 & 2 & 3) asSet selectAtRandom: 2) size To: 2.
+
+"more of Self's set and dictionary protocol"
+lobby _AddSlots: (| s2 <- nil. d2 <- nil |).
+s2: (3 & 1 & 2) asSet.
+assert equal: (s2 at: 1) To: 1.
+assert error: [ s2 at: 7 ] Matching: 'no such key in the set'.
+assert equal: (s2 if: 2 IsPresentDo: [| :e | e * 10 ]) To: 20.
+assert equal: (s2 if: 9 IsPresentDo: [| :e | e * 10 ]) To: nil.
+assert equal: s2 removeFirst To: 3.
+assert equal: (s2 removeKey: 2) To: 2.
+assert equal: (s2 removeKey: 2 IfAbsent: [ 'absent' ]) To: 'absent'.
+assert error: [ s2 removeKey: 2 ] Matching: 'not in the set'.
+assert equal: s2 asVector To: (1 & nil) asVector copyWithoutLast.
+assert equal: (set copy removeFirstIfAbsent: [ 'empty' ]) To: 'empty'.
+assert equal: ((1 & 2) asSet , (2 & 3) asSet) To: (1 & 2 & 3) asSet.
+d2: dictionary copyRemoveAll.
+d2 at: 'a' Put: 1. d2 at: 'b' Put: 2.
+assert equal: ((d2 copy addAll: (10 & 20) asVector) at: 1) To: 20.
+lobby _AddSlots: (| d3 <- nil |).
+d3: dictionary copyRemoveAll. d3 at: 'c' Put: 3. d3 at: 'a' Put: 0.
+assert equal: (d2 , d3) keys To: ('a' & 'b' & 'c') asVector.
+assert equal: ((d2 , d3) at: 'a') To: 0.
+assert equal: d2 size To: 2.
+assert equal: d2 removeFirst To: 1.
+assert equal: d2 keys To: ('b' & nil) asVector copyWithoutLast.
+assert equal: (dictionary copy removeFirstIfAbsent: [ 'empty' ]) To: 'empty'.
+assert error: [ dictionary copy removeFirst ] Matching: 'the dictionary is empty'.

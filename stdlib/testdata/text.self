@@ -115,3 +115,12 @@ assert that: [ ('hello' matchesPattern: 'h?lo') not ].
 assert that: [ 'café au lait' matchesPattern: 'caf? *' ].
 assert that: [ 'HELLO' matchesPattern: 'h*o' IgnoreCase: true ].
 assert that: [ ('HELLO' matchesPattern: 'h*o') not ].
+
+"more of Self's string protocol"
+assert equal: 'abc' flatString To: 'abc'.
+assert equal: '42' asSmallInteger To: 42.
+assert error: [ '123456789012345678901234567890' asSmallInteger ] Matching: 'too big'.
+assert equal: 'a' successor To: 'b'.
+assert equal: 'b' predecessor To: 'a'.
+assert equal: ('' characterFor: 65 IfFail: [ 'bad' ]) To: 'A'.
+assert equal: ('' characterFor: 300 IfFail: [ 'bad' ]) To: 'bad'.
