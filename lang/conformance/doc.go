@@ -3,7 +3,7 @@
 // Self's objects/ directory (or the repository root holding it) and run
 // `go test -count=1 -v ./lang/conformance`. Without it the tests skip.
 //
-// Three checks, each logging its counts:
+// Four checks, each logging its counts:
 //   - TestParserCorpus runs Self's parser test corpus
 //     (applications/selfParser/tests) and compares every input's outcome,
 //     accepted or rejected, with Self's expected result (its results/
@@ -14,6 +14,11 @@
 //   - TestCoreCompiles compiles every file of core/ with the VM's Check
 //     (nothing runs), with every primitive name the file uses declared, so
 //     that what is reported is the other compile errors.
+//   - TestCoreSelectors counts the public selectors of Self's core library
+//     (collection.self, string.self, integer.self... in core/) that the
+//     booted batos library answers, per file, and checks that every one it
+//     does not answer is in testdata/selectors-left-out.txt with its reason
+//     (docs/self-library.md).
 //
 // It is a package of its own so that `go test ./lang` does not depend on
 // the VM.
