@@ -206,6 +206,9 @@ func (img *Image) commitBatch(b *pebble.Batch, opts *pebble.WriteOptions) error 
 		}
 		img.failed = fmt.Errorf("the image cannot be used after Pebble stopped (%w): reopen it", err)
 	}
+	if err := img.watch.reserve.spent(); err != nil && img.failed == nil {
+		img.failed = diskFullError(img.opts.Dir, "the image takes no more commits: its log met a full disk and took the room of the image's reserve; free some space and reopen it", err)
+	}
 	if img.failed != nil || img.readOnly != nil {
 		b.Close()
 		if img.failed != nil {

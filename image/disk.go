@@ -47,8 +47,8 @@ import (
 //
 // Pebble v2.1.7 also panics, with its mutex unlocked (unrecoverable),
 // when closing the previous log fails as it switches logs (DB.rotateWAL),
-// which a full disk can cause; nothing here prevents that (a reserve file
-// released on the first ENOSPC would). A background ENOSPC also slows Pebble's retry loop (a short
+// which a full disk can cause: the image's reserve file gives a log the
+// room to finish (reserve.go). A background ENOSPC also slows Pebble's retry loop (a short
 // sleep in the listener), which otherwise spins at full CPU.
 
 // ErrDiskFull is the error of a commit that could not be made durable,
@@ -94,6 +94,7 @@ type diskWatch struct {
 	poisoned atomic.Bool           // new logs take no more writes
 	fatal    atomic.Pointer[error] // Pebble stopped one of its goroutines on a fatal error (imageLogger)
 	wake     chan struct{}         // signalled on a background ENOSPC and a stall
+	reserve  *reserve              // room given to a log that meets a full disk (reserve.go); nil if none
 }
 
 func newDiskWatch() *diskWatch { return &diskWatch{wake: make(chan struct{}, 1)} }
@@ -188,10 +189,13 @@ func (fs *poisonFS) ReuseForWrite(oldname, newname string, c vfs.DiskWriteCatego
 }
 
 func (fs *poisonFS) poison(name string, f vfs.File) vfs.File {
-	if f == nil || !fs.w.poisoned.Load() || !strings.HasSuffix(name, ".log") {
+	if f == nil || !strings.HasSuffix(name, ".log") {
 		return f
 	}
-	return closedLog{f}
+	if fs.w.poisoned.Load() {
+		return closedLog{f}
+	}
+	return spareLog{File: f, w: fs.w}
 }
 
 // closedLog is a log created after the poisoning: it takes no writes.

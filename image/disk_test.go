@@ -367,7 +367,13 @@ func TestDiskFullTmpfs(t *testing.T) {
 			if _, err := fmt.Sscanf(out, "FILLED %d", &last); err != nil {
 				t.Fatalf("fill: %q", out)
 			}
-			t.Logf("full-open: %s", diskChild(t, "full-open", dir))
+			fullOpen := diskChild(t, "full-open", dir)
+			t.Logf("full-open: %s", fullOpen)
+			if strings.HasSuffix(fullOpen, "a commit: <nil>") {
+				// the room the reserve gave back was there again: the
+				// reopened image made its reserve and committed one more
+				last++
+			}
 			os.Remove(filler) // free at least 2 MB
 			var n int
 			out = diskChild(t, "check", dir)

@@ -58,7 +58,12 @@
 // with ErrDiskFull within moments instead of waiting in Pebble's write
 // stall, and the image then refuses writes and loads until it is
 // reopened; an Open that meets a full disk fails with ErrDiskFull, or
-// opens read-only when there is not room to flush its log (disk.go). A
+// opens read-only when there is not room to flush its log (disk.go). An
+// image open for writing keeps a preallocated RESERVE file of 4 MiB: a
+// log write or sync that meets a full disk takes its room and is tried
+// again (Pebble panics beyond recovery when closing a log fails as it
+// switches logs), and the image then takes no more commits until it is
+// reopened with room for a new reserve (reserve.go). A
 // failed write of Pebble's MANIFEST, fatal to Pebble on its own
 // goroutines, stops that goroutine instead of the process; the image
 // then refuses commits and stays locked until the process exits

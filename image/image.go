@@ -101,6 +101,15 @@ func Open(opts Options) (*Image, error) {
 		popts.ReadOnly = true
 		readOnly = diskFullError(opts.Dir, fmt.Sprintf("%d bytes are free and opening it for writing needs %d, so it is open read-only: free some space and reopen it to commit", free, need), nil)
 	}
+	if readOnly == nil {
+		// The reserve goes first, so that the logs of the open's recovery
+		// have it too; without room for it, the image is open read-only,
+		// since a commit could then fill the disk beyond recovery.
+		if watch.reserve, err = makeReserve(fs, opts.Dir); err != nil {
+			popts.ReadOnly = true
+			readOnly = diskFullError(opts.Dir, fmt.Sprintf("there is no room for its reserve of %d MiB, so it is open read-only: free some space and reopen it to commit", reserveSize>>20), err)
+		}
+	}
 	db, err := openDB(opts.Dir, popts, watch, release)
 	if err != nil {
 		var de *diskError
@@ -283,7 +292,7 @@ func (img *Image) Close() error {
 	if !img.finishAbandoned() {
 		return fmt.Errorf("image %s: a commit abandoned on the full disk has not ended, so the image stays open until this process exits", img.opts.Dir)
 	}
-	if img.wrote && img.failed == nil {
+	if img.wrote && img.failed == nil && img.watch.reserve.spent() == nil {
 		img.flushLog()
 	}
 	err := img.db.Close()
