@@ -2,86 +2,87 @@ package vm
 
 import "unsafe"
 
-// String objects. A string's payload is a *string whose header lives in
-// the same allocation as its Object (strObject), so a string costs one
-// allocation for the object and the header together; a short string's
-// bytes live there too (up to maxInline), so building one (concatenation,
-// printString) allocates once. Longer strings keep their bytes in an
-// allocation of their own, shared with the Go string they came from.
+// String objects. A short string (up to maxInline bytes) is one
+// allocation: the Object and, after it, a byte holding the string's
+// length and then its bytes; its payload is a *byte pointing at that
+// length byte. Building one (concatenation, printString) allocates once,
+// and one of up to 15 bytes takes 80 bytes in all. A longer string's
+// payload is a *string whose header shares the Object's allocation
+// (strHeader) and whose bytes are shared with the Go string it came from.
 
-// strObject is a string object: the Object, its payload's header, and
-// room B for short contents (an array of bytes, or struct{} for none).
+// strObject is a short string object: the Object, then room B (an array
+// of bytes) for the length byte and the contents.
 type strObject[B any] struct {
 	Object
-	s   string
 	buf B
 }
 
-// maxInline is the longest string whose bytes share the object's
-// allocation: 176 bytes fill the 256-byte size class.
-const maxInline = 176
+// strHeader is a string object whose payload is a Go string.
+type strHeader struct {
+	Object
+	s string
+}
+
+// maxInline is the longest string kept inside its object: 176 bytes of
+// room fill the 256-byte size class.
+const maxInline = 175
 
 // newStrObject allocates a string object with room for n bytes inline
-// (n <= maxInline) and returns it with that room; its payload is set by
-// the caller (setInline).
+// (n <= maxInline) and returns it with that room; sealString finishes it.
 func newStrObject(n int) (*Object, []byte) {
-	switch (n + 15) / 16 {
+	switch n / 16 {
 	case 0:
-		p := new(strObject[struct{}])
-		p.data = &p.s
-		return &p.Object, nil
-	case 1:
 		return inline(new(strObject[[16]byte]))
-	case 2:
+	case 1:
 		return inline(new(strObject[[32]byte]))
-	case 3:
+	case 2:
 		return inline(new(strObject[[48]byte]))
-	case 4:
+	case 3:
 		return inline(new(strObject[[64]byte]))
-	case 5:
+	case 4:
 		return inline(new(strObject[[80]byte]))
-	case 6:
+	case 5:
 		return inline(new(strObject[[96]byte]))
-	case 7:
+	case 6:
 		return inline(new(strObject[[112]byte]))
-	case 8:
+	case 7:
 		return inline(new(strObject[[128]byte]))
-	case 9:
+	case 8:
 		return inline(new(strObject[[144]byte]))
-	case 10:
+	case 9:
 		return inline(new(strObject[[160]byte]))
-	case 11:
+	case 10:
 		return inline(new(strObject[[176]byte]))
 	}
 	panic("vm: inline string too long")
 }
 
-// inline points p's payload at its header and returns its room.
-func inline[A any](p *strObject[A]) (*Object, []byte) {
-	p.data = &p.s
+// inline returns p's object and its room (the length byte first).
+func inline[B any](p *strObject[B]) (*Object, []byte) {
 	return &p.Object, unsafe.Slice((*byte)(unsafe.Pointer(&p.buf)), unsafe.Sizeof(p.buf))
+}
+
+// sealString makes o's payload the n bytes after the length byte of
+// room, its inline storage, which must not change afterwards.
+func sealString(o *Object, room []byte, n int) {
+	room[0] = byte(n)
+	o.data = &room[0]
 }
 
 // newString returns a string object (not yet given an identity) holding
 // s, sharing s's bytes.
 func newString(s string) *Object {
-	p := new(strObject[struct{}])
-	p.s = s
+	p := &strHeader{s: s}
 	p.data = &p.s
 	return &p.Object
 }
 
-// sealString sets o's payload to the first n bytes of room, its inline
-// storage, which must not change afterwards.
-func sealString(o *Object, room []byte, n int) {
-	if n > 0 {
-		*o.data.(*string) = unsafe.String(&room[0], n)
-	}
-}
-
 // str returns a string object's payload; o is loaded.
 func (o *Object) str() string {
-	if p, ok := o.data.(*string); ok {
+	switch p := o.data.(type) {
+	case *byte:
+		return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(p), 1)), int(*p))
+	case *string:
 		return *p
 	}
 	return "" // a kind's prototype (KindValue) has no payload
@@ -106,7 +107,7 @@ func (vm *VM) StringBytes(b []byte) Value {
 		return vm.String(string(b))
 	}
 	o, room := newStrObject(len(b))
-	sealString(o, room, copy(room, b))
+	sealString(o, room, copy(room[1:], b))
 	return vm.stringObject(o, len(b))
 }
 
@@ -118,7 +119,7 @@ func (vm *VM) Concat(a, b string) Value {
 		return vm.String(a + b)
 	}
 	o, room := newStrObject(n)
-	copy(room[copy(room, a):], b)
+	copy(room[1+copy(room[1:], a):], b)
 	sealString(o, room, n)
 	return vm.stringObject(o, n)
 }
