@@ -92,18 +92,17 @@ var vectorPrims = []vm.Primitive{
 			return vm.Value{}, badType
 		}
 		// one pass: each element's object is read once (a long vector's
-		// strings are not in the cache twice), into room guessed from the
-		// first (not zeroed; it grows if the guess is short); a result
-		// much smaller than its room is copied to its size
+		// strings are not in the cache twice), into room guessed from a
+		// few elements (not zeroed; it grows if the guess is short); a
+		// result much smaller than its room is copied to its size
 		var b strings.Builder
+		b.Grow(joinGuess(v, len(sep)))
 		for i, e := range v {
 			s, ok := e.Str()
 			if !ok {
 				return vm.Value{}, badType
 			}
-			if i == 0 {
-				b.Grow(min(len(v)*(len(s)+len(sep)), 64<<20))
-			} else {
+			if i > 0 {
 				b.WriteString(sep)
 			}
 			b.WriteString(s)
@@ -172,4 +171,22 @@ func init() {
 			return t.VM().NewBytes(make([]byte, n)), nil
 		}),
 	)
+}
+
+// joinGuess guesses the length of v's strings joined with a separator
+// of sep bytes from up to eight elements spread over it, with 1/16 to
+// spare (at most 64 MiB: beyond, the result grows as it is written).
+func joinGuess(v []vm.Value, sep int) int {
+	if len(v) == 0 {
+		return 0
+	}
+	k := min(len(v), 8)
+	n := 0
+	for j := 0; j < k; j++ {
+		if s, ok := v[j*(len(v)-1)/max(k-1, 1)].Str(); ok {
+			n += len(s)
+		}
+	}
+	per := n/k + sep
+	return min(len(v)*per+len(v)*per/16, 64<<20)
 }
