@@ -164,24 +164,32 @@ func TestDiskFullInjected(t *testing.T) {
 					t.Logf("%d commits, all durable", last)
 				}
 				on.Store(false)
-				within(t, "closing", func() {
-					if err := img.Close(); err != nil {
-						t.Logf("close: %v", err)
-					}
-				})
 				opts.FS = mem
-				img, th = openOpts(t, opts)
-				defer img.Close()
-				checkClean(t, img)
-				if got := eval(t, th, "disk n"); got != fmt.Sprint(last) {
-					t.Errorf("reopened: counter %s, want %d (the last successful commit)", got, last)
-				}
-				if got := eval(t, th, "disk log size"); got != fmt.Sprint(last) {
-					t.Errorf("reopened: log size %s, want %d", got, last)
-				}
+				reopenHolds(t, img, opts, last).Close()
 			})
 		}
 	}
+}
+
+// reopenHolds closes img (the fault is over), reopens it from opts and
+// checks that it is clean and holds exactly the first last commits; it
+// returns the reopened image.
+func reopenHolds(t *testing.T, img *image.Image, opts image.Options, last int) *image.Image {
+	t.Helper()
+	within(t, "closing", func() {
+		if err := img.Close(); err != nil {
+			t.Logf("close: %v", err)
+		}
+	})
+	img, th := openOpts(t, opts)
+	checkClean(t, img)
+	if got := eval(t, th, "disk n"); got != fmt.Sprint(last) {
+		t.Errorf("reopened: counter %s, want %d (the last successful commit)", got, last)
+	}
+	if got := eval(t, th, "disk log size"); got != fmt.Sprint(last) {
+		t.Errorf("reopened: log size %s, want %d", got, last)
+	}
+	return img
 }
 
 // TestDiskFullManifest: ENOSPC at a write of Pebble's MANIFEST, which

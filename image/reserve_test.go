@@ -123,18 +123,8 @@ func TestDiskFullLogRotation(t *testing.T) {
 				struck++
 			}
 			mu.Unlock()
-			within(t, "closing", func() {
-				if err := img.Close(); err != nil {
-					t.Logf("close: %v", err)
-				}
-			})
 			opts.FS = mem
-			img, th = openOpts(t, opts)
-			defer img.Close()
-			checkClean(t, img)
-			if got := eval(t, th, "disk n"); got != fmt.Sprint(last) {
-				t.Errorf("reopened: counter %s, want %d (the last successful commit)", got, last)
-			}
+			defer reopenHolds(t, img, opts, last).Close()
 			if _, err := mem.Stat(reserve); err != nil {
 				t.Errorf("reopening with room did not make the reserve again: %v", err)
 			}
