@@ -91,7 +91,7 @@ type scanner struct {
 }
 
 func scan(file, src string) *scanner {
-	s := &scanner{file: file, src: src, line: 1, col: 1, strs: map[int]string{}}
+	s := &scanner{file: file, src: src, line: 1, col: 1, strs: map[int]string{}, toks: make([]token, 0, len(src)/6+4)}
 	s.run()
 	return s
 }
