@@ -32,19 +32,21 @@ func imageSuite(runs int, works []string, bigN int) {
 	defer os.RemoveAll(tmp)
 
 	fmt.Printf("\n# image: median of %d runs\n", runs)
-	// 1. commit 10,000 dirty objects vs a raw synced batch of the same records
-	var tb, tr []time.Duration
-	for i := 0; i < runs; i++ {
-		b, r := commitDirty(filepath.Join(tmp, fmt.Sprintf("commit%d", i)), 10_000)
-		tb, tr = append(tb, b), append(tr, r)
-	}
-	b, r := median(tb).Seconds(), median(tr).Seconds()
-	status := "met"
-	if b/r > 2 {
-		status = "MISSED"
-	}
+	// 1. commit n dirty objects vs a raw synced batch of the same records
 	fmt.Printf("%-34s %9s %9s %7s  %s\n", "measure", "batos", "raw", "ratio", "target")
-	fmt.Printf("%-34s %8.1fms %8.1fms %7.2f  <= 2.0 %s\n", "commit 10,000 dirty objects (sync)", b*1000, r*1000, b/r, status)
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		var tb, tr []time.Duration
+		for i := 0; i < runs; i++ {
+			b, r := commitDirty(filepath.Join(tmp, fmt.Sprintf("commit%d-%d", n, i)), n)
+			tb, tr = append(tb, b), append(tr, r)
+		}
+		b, r := median(tb).Seconds(), median(tr).Seconds()
+		status := "met"
+		if b/r > 1.5 {
+			status = "MISSED"
+		}
+		fmt.Printf("%-34s %8.1fms %8.1fms %7.2f  <= 1.5 %s\n", fmt.Sprintf("commit %s dirty objects (sync)", thousands(n)), b*1000, r*1000, b/r, status)
+	}
 
 	// 2. open a large image and read one object deep in it
 	dir := filepath.Join(tmp, "big")
@@ -57,7 +59,7 @@ func imageSuite(runs int, works []string, bigN int) {
 		to, tp = append(to, o), append(tp, p)
 	}
 	o, p := median(to).Seconds(), median(tp).Seconds()
-	status = "met"
+	status := "met"
 	if o > 0.1 {
 		status = "MISSED"
 	}
@@ -139,7 +141,8 @@ func must(th *vm.Thread, src string) vm.Value {
 
 // commitDirty changes n stored objects in one transaction and times its
 // commit; then it writes the same records to a raw Pebble database in one
-// synced batch and times that.
+// synced batch, twice as the image did (made, then changed), and times
+// the second.
 func commitDirty(dir string, n int) (batos, raw time.Duration) {
 	img, th := openImage(dir, 0)
 	must(th, "lobby _AddSlots: (| pts <- vector copy. pt = (| parent* = traits clonable. x <- 0. y <- 0 |) |)")
@@ -169,15 +172,19 @@ func commitDirty(dir string, n int) (batos, raw time.Duration) {
 		fail(err)
 	}
 	defer db.Close()
-	t0 = time.Now()
-	batch := db.NewBatch()
-	for i := range keys {
-		batch.Set(keys[i], vals[i], nil)
+	// as in the image, the records are written once (the objects made)
+	// and then again, timed (the objects changed)
+	for pass := 0; pass < 2; pass++ {
+		t0 = time.Now()
+		batch := db.NewBatch()
+		for i := range keys {
+			batch.Set(keys[i], vals[i], nil)
+		}
+		if err := batch.Commit(pebble.Sync); err != nil {
+			fail(err)
+		}
+		raw = time.Since(t0)
 	}
-	if err := batch.Commit(pebble.Sync); err != nil {
-		fail(err)
-	}
-	raw = time.Since(t0)
 	return batos, raw
 }
 
@@ -321,3 +328,12 @@ type quiet struct{}
 func (quiet) Infof(string, ...any)         {}
 func (quiet) Errorf(string, ...any)        {}
 func (quiet) Fatalf(f string, args ...any) { fail(fmt.Errorf(f, args...)) }
+
+// thousands writes n with commas: 100,000.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
