@@ -163,6 +163,12 @@ func (vm *VM) KindValue(k Kind) Value {
 	if k == KInt {
 		return Int(0)
 	}
+	if k == KString {
+		o, room := newStrObject(0)
+		sealString(room, 0)
+		o.m = vm.maps[k]
+		return Ref(o)
+	}
 	return Ref(&Object{m: vm.maps[k]})
 }
 

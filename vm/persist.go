@@ -76,6 +76,11 @@ func (vm *VM) Fill(o *Object, m *Map, fields []Value, payload any) error {
 	default:
 		return fmt.Errorf("unknown payload %T", payload)
 	}
+	if m.kind == KString && o.data == nil {
+		// a nil payload means contents inside the object (strings.go),
+		// which a loaded object does not have
+		return fmt.Errorf("object %d is a string without contents", o.oid)
+	}
 	if len(fields) != m.nfields {
 		return fmt.Errorf("object %d has %d fields, its map says %d", o.oid, len(fields), m.nfields)
 	}

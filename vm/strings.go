@@ -3,12 +3,15 @@ package vm
 import "unsafe"
 
 // String objects. A short string (up to maxInline bytes) is one
-// allocation: the Object and, after it, a byte holding the string's
-// length and then its bytes; its payload is a *byte pointing at that
-// length byte. Building one (concatenation, printString) allocates once,
-// and one of up to 15 bytes takes 80 bytes in all. A longer string's
-// payload is a *string whose header shares the Object's allocation
-// (strHeader) and whose bytes are shared with the Go string it came from.
+// allocation: the Object and, right after it, a byte holding the
+// string's length and then its bytes; its payload (data) is nil, so the
+// collector finds no pointer to follow in it. Building one
+// (concatenation, printString) allocates once, and one of up to 15 bytes
+// takes 80 bytes in all. Any other string object's payload is a *string:
+// a longer string's header shares the Object's allocation (strHeader) and
+// its bytes are shared with the Go string it came from; a string loaded
+// from an image (VM.Fill) has its own. So a string object with a nil
+// payload always has its room after it: only newStrObject makes one.
 
 // strObject is a short string object: the Object, then room B (an array
 // of bytes) for the length byte and the contents.
@@ -62,11 +65,10 @@ func inline[B any](p *strObject[B]) (*Object, []byte) {
 	return &p.Object, unsafe.Slice((*byte)(unsafe.Pointer(&p.buf)), unsafe.Sizeof(p.buf))
 }
 
-// sealString makes o's payload the n bytes after the length byte of
+// sealString makes a string's contents the n bytes after the length byte of
 // room, its inline storage, which must not change afterwards.
-func sealString(o *Object, room []byte, n int) {
+func sealString(room []byte, n int) {
 	room[0] = byte(n)
-	o.data = &room[0]
 }
 
 // newString returns a string object (not yet given an identity) holding
@@ -79,13 +81,11 @@ func newString(s string) *Object {
 
 // str returns a string object's payload; o is loaded.
 func (o *Object) str() string {
-	switch p := o.data.(type) {
-	case *byte:
-		return unsafe.String((*byte)(unsafe.Add(unsafe.Pointer(p), 1)), int(*p))
-	case *string:
-		return *p
+	if o.data == nil { // inline: the room follows the Object (strObject)
+		p := unsafe.Add(unsafe.Pointer(o), unsafe.Sizeof(*o))
+		return unsafe.String((*byte)(unsafe.Add(p, 1)), int(*(*byte)(p)))
 	}
-	return "" // a kind's prototype (KindValue) has no payload
+	return *o.data.(*string)
 }
 
 // stringObject gives a new string object its identity and accounts for it.
@@ -107,7 +107,7 @@ func (vm *VM) StringBytes(b []byte) Value {
 		return vm.String(string(b))
 	}
 	o, room := newStrObject(len(b))
-	sealString(o, room, copy(room[1:], b))
+	sealString(room, copy(room[1:], b))
 	return vm.stringObject(o, len(b))
 }
 
@@ -120,6 +120,6 @@ func (vm *VM) Concat(a, b string) Value {
 	}
 	o, room := newStrObject(n)
 	copy(room[1+copy(room[1:], a):], b)
-	sealString(o, room, n)
+	sealString(room, n)
 	return vm.stringObject(o, n)
 }
