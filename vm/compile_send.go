@@ -26,17 +26,21 @@ func (c *compiler) send(n *lang.Send) evalFn {
 	if f := c.inline(n); f != nil {
 		return f
 	}
+	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
+	if f := c.intFastLocal(n, site); f != nil {
+		return f
+	}
 	var recv evalFn
-	if n.Recv == nil {
-		recv = func(fr *Frame) Value { return fr.self }
-	} else {
+	if n.Recv != nil {
 		recv = c.expr(n.Recv)
 	}
 	args := make([]evalFn, len(n.Args))
 	for i, a := range n.Args {
 		args[i] = c.expr(a)
 	}
-	site := &sendSite{sel: n.Sel, file: c.file, pos: selPos(n)}
+	if recv == nil {
+		return sendSelfN(args, site)
+	}
 	if n.Kind == lang.Binary {
 		if f := intFast(n.Sel, recv, args[0], site); f != nil {
 			return f
