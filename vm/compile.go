@@ -328,6 +328,15 @@ func (c *compiler) expr(e lang.Expr) evalFn {
 }
 
 func (c *compiler) ret(n *lang.Return) evalFn {
+	if l, ok := c.frameLocal(n.X); ok && l.depth == 0 && c.inHomeFrame() && len(c.parentLocals()) == 0 {
+		c.localRet = true
+		i := l.idx
+		return func(fr *Frame) Value {
+			v := fr.locals[i]
+			fr.ret, fr.retv = true, v
+			return v
+		}
+	}
 	x := c.expr(n.X)
 	if c.inHomeFrame() {
 		c.localRet = true

@@ -64,22 +64,25 @@ func (c *compiler) intFastLocal(n *lang.Send, site *sendSite) evalFn {
 		return nil
 	}
 	if k, ok := smallConst(n.Args[0]); ok {
-		return intLocalConst(n.Sel, i, k, site)
+		return intLocalConst(n.Sel, i, k, site, bools{c.vm.True, c.vm.False})
 	}
 	if j, ok := c.frameLocal(n.Args[0]); ok {
-		return intLocalLocal(n.Sel, i, j, site)
+		return intLocalLocal(n.Sel, i, j, site, bools{c.vm.True, c.vm.False})
 	}
 	return nil
 }
 
-func boolValue(fr *Frame, b bool) Value {
+// bools answers true or false as values.
+type bools struct{ T, F *Object }
+
+func (bs bools) of(b bool) Value {
 	if b {
-		return Value{o: fr.t.vm.True}
+		return Value{o: bs.T}
 	}
-	return Value{o: fr.t.vm.False}
+	return Value{o: bs.F}
 }
 
-func intLocalConst(sel string, i frameRef, k int64, site *sendSite) evalFn {
+func intLocalConst(sel string, i frameRef, k int64, site *sendSite, bs bools) evalFn {
 	call := slowSend(site)
 	kv := Int(k)
 	switch sel {
@@ -106,35 +109,35 @@ func intLocalConst(sel string, i frameRef, k int64, site *sendSite) evalFn {
 	case "<":
 		return func(fr *Frame) Value {
 			if a := i.get(fr); a.o == nil {
-				return boolValue(fr, a.i < k)
+				return bs.of(a.i < k)
 			}
 			return call(fr, i.get(fr), kv)
 		}
 	case "<=":
 		return func(fr *Frame) Value {
 			if a := i.get(fr); a.o == nil {
-				return boolValue(fr, a.i <= k)
+				return bs.of(a.i <= k)
 			}
 			return call(fr, i.get(fr), kv)
 		}
 	case ">":
 		return func(fr *Frame) Value {
 			if a := i.get(fr); a.o == nil {
-				return boolValue(fr, a.i > k)
+				return bs.of(a.i > k)
 			}
 			return call(fr, i.get(fr), kv)
 		}
 	case ">=":
 		return func(fr *Frame) Value {
 			if a := i.get(fr); a.o == nil {
-				return boolValue(fr, a.i >= k)
+				return bs.of(a.i >= k)
 			}
 			return call(fr, i.get(fr), kv)
 		}
 	case "=":
 		return func(fr *Frame) Value {
 			if a := i.get(fr); a.o == nil {
-				return boolValue(fr, a.i == k)
+				return bs.of(a.i == k)
 			}
 			return call(fr, i.get(fr), kv)
 		}
@@ -142,7 +145,7 @@ func intLocalConst(sel string, i frameRef, k int64, site *sendSite) evalFn {
 	return nil
 }
 
-func intLocalLocal(sel string, i, j frameRef, site *sendSite) evalFn {
+func intLocalLocal(sel string, i, j frameRef, site *sendSite, bs bools) evalFn {
 	call := slowSend(site)
 	switch sel {
 	case "+":
@@ -169,7 +172,7 @@ func intLocalLocal(sel string, i, j frameRef, site *sendSite) evalFn {
 		return func(fr *Frame) Value {
 			a, b := i.get(fr), j.get(fr)
 			if a.o == nil && b.o == nil {
-				return boolValue(fr, a.i < b.i)
+				return bs.of(a.i < b.i)
 			}
 			return call(fr, a, b)
 		}
@@ -177,7 +180,7 @@ func intLocalLocal(sel string, i, j frameRef, site *sendSite) evalFn {
 		return func(fr *Frame) Value {
 			a, b := i.get(fr), j.get(fr)
 			if a.o == nil && b.o == nil {
-				return boolValue(fr, a.i <= b.i)
+				return bs.of(a.i <= b.i)
 			}
 			return call(fr, a, b)
 		}

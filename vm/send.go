@@ -504,5 +504,7 @@ func (cf *Frame) setLocals(code *Code, args []Value) {
 		copy(l, args)
 		cf.locals = l
 	}
-	copy(cf.locals[code.nargs:], code.localInit)
+	if len(code.localInit) > 0 {
+		copy(cf.locals[code.nargs:], code.localInit)
+	}
 }
