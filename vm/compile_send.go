@@ -134,6 +134,13 @@ func (c *compiler) localAccess(n *lang.Send) evalFn {
 		}
 		i := l.idx
 		x := c.expr(n.Args[0])
+		if depth == 0 {
+			return func(fr *Frame) Value {
+				v := x(fr)
+				fr.locals[i] = v
+				return fr.self
+			}
+		}
 		return func(fr *Frame) Value {
 			v := x(fr)
 			f := fr
