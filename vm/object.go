@@ -13,7 +13,7 @@ type OID uint64
 type Object struct {
 	m      *Map
 	fields []Value
-	data   any // the payload; a string's is a *string (strings.go)
+	data   any // the payload (a short string has none: its bytes follow the Object; strings.go)
 	oid    OID
 	txn    uint32 // the transaction that last touched (or created) it
 	flags  uint32 // owned by the Heap (e.g. "stored on disk")
