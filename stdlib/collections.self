@@ -420,13 +420,19 @@ lobby _AddSlots: (|
 
 traits _AddSlots: (|
   dictionary = (|
-    {} = 'Hash dictionaries keyed by = and hash. Iteration follows insertion order; removals keep it (so a dictionary is also Self\'s orderedDictionary). do: passes each value and its key.'.
+    {} = 'Hash dictionaries keyed by = and hash. Iteration follows insertion order; removals keep it (so a dictionary is also Self\'s orderedDictionary). do: passes each value and its key. A removal leaves a hole in ks and vs (the key hole), compacted once holes are half the entries, so removing is O(1) amortised.'.
     parent* = traits collection.
+    hole = (| {} = 'The key of a removed entry of a dictionary, until it is compacted.' |).
+    holes = 0.
+    holes: n = ( "a dictionary made before holes has no slot for them: give it one"
+      _AddSlotsIfAbsent: (| holes <- 0 |). holes: n ).
+    entriesDo: b = ( "b value: key With: value, for each entry (not the holes)"
+      0 to: ks size - 1 Do: [| :i. k | k: ks at: i. (k _Eq: hole) ifFalse: [ b value: k With: (vs at: i) ] ]. self ).
     copy = ( | c | c: resend.copy. c ks: ks copy. c vs: vs copy. c buckets: (buckets collect: [| :b | b copy ]). c ).
-    copyRemoveAll = ( | c | c: resend.copy. c ks: vector copy. c vs: vector copy. c buckets: (vector copySize: 8) rehashEmpty. c ).
+    copyRemoveAll = ( | c | c: resend.copy. c ks: vector copy. c vs: vector copy. c holes: 0. c buckets: (vector copySize: 8) rehashEmpty. c ).
     copyEmpty = ( copyRemoveAll ).
-    size = ( ks size ).
-    isEmpty = ( ks size = 0 ).
+    size = ( ks size - holes ).
+    isEmpty = ( size = 0 ).
     bucketFor: k = ( buckets at: (k hash % buckets size) ).
     indexOf: k = ( (bucketFor: k) do: [| :i | ((ks at: i) = k) ifTrue: [ ^ i ] ]. -1 ).
     at: k IfAbsent: b = ( | i | i: indexOf: k. (i < 0) ifTrue: [ b value ] False: [ vs at: i ] ).
@@ -459,33 +465,39 @@ traits _AddSlots: (|
       i: indexOf: k.
       (i < 0) ifTrue: [ ^ b value ].
       v: vs at: i.
-      ks: (ks copyFrom: 0 UpTo: i) , (ks copyFrom: i + 1).
-      vs: (vs copyFrom: 0 UpTo: i) , (vs copyFrom: i + 1).
-      rehash: buckets size.
+      (bucketFor: k) remove: i.
+      ks at: i Put: hole. vs at: i Put: nil.
+      holes: holes + 1.
+      ((holes * 2) > ks size) ifTrue: [ compact ].
       v ).
+    compact = ( "drop the holes; the entries keep their order" | nk. nv |
+      nk: vector copy. nv: vector copy.
+      entriesDo: [| :k. :v | nk add: k. nv add: v ].
+      ks: nk. vs: nv. holes: 0.
+      rehash: buckets size ).
     remove: v IfAbsent: b = ( removeKey: (keyOf: v IfAbsent: [ ^ b value ]). self ).
-    removeAll = ( ks: vector copy. vs: vector copy. rehash: 8 ).
-    removeFirstIfAbsent: b = ( isEmpty ifTrue: [ ^ b value ]. removeKey: (ks at: 0) IfAbsent: [ nil ] ).
+    removeAll = ( ks: vector copy. vs: vector copy. holes: 0. rehash: 8 ).
+    removeFirstIfAbsent: b = ( entriesDo: [| :k. :v | ^ removeKey: k IfAbsent: [ nil ] ]. b value ).
     removeFirst = ( removeFirstIfAbsent: [ error: 'removeFirst: the dictionary is empty' ] ).
     addAll: c = ( c do: [| :v. :k | at: k Put: v ]. self ).
-    rehash: n = ( buckets: (vector copySize: n) rehashEmpty. 0 to: ks size - 1 Do: [| :i | (bucketFor: (ks at: i)) add: i ]. self ).
-    do: b = ( 0 to: ks size - 1 Do: [| :i | b value: (vs at: i) With: (ks at: i) ]. self ).
-    keysDo: b = ( ks do: b ).
-    keysAndValuesDo: b = ( 0 to: ks size - 1 Do: [| :i | b value: (ks at: i) With: (vs at: i) ]. self ).
-    keys = ( ks copy ).
-    values = ( vs copy ).
-    asVector = ( vs copy ).
-    mapBy: eb = ( 0 to: ks size - 1 Do: [| :i | vs at: i Put: (eb value: (vs at: i) With: (ks at: i)) ]. self ).
+    rehash: n = ( buckets: (vector copySize: n) rehashEmpty. 0 to: ks size - 1 Do: [| :i. k | k: ks at: i. (k _Eq: hole) ifFalse: [ (bucketFor: k) add: i ] ]. self ).
+    do: b = ( entriesDo: [| :k. :v | b value: v With: k ] ).
+    keysDo: b = ( keys do: b ).
+    keysAndValuesDo: b = ( entriesDo: b ).
+    keys = ( | r | holes = 0 ifTrue: [ ^ ks copy ]. r: vector copy. entriesDo: [| :k. :v | r add: k ]. r ).
+    values = ( | r | holes = 0 ifTrue: [ ^ vs copy ]. r: vector copy. entriesDo: [| :k. :v | r add: v ]. r ).
+    asVector = ( values ).
+    mapBy: eb = ( 0 to: ks size - 1 Do: [| :i. k | k: ks at: i. (k _Eq: hole) ifFalse: [ vs at: i Put: (eb value: (vs at: i) With: k) ] ]. self ).
     add: v = ( error: 'dictionary add: use at:Put:' ).
     = d = ( (_Eq: d) || [ (d isCollection && [ d collectionName = 'dictionary' ]) && [ (d size = size) && [ keysAndValuesDo: [| :k. :v | (d at: k IfAbsent: [ ^ false ]) = v ifFalse: [ ^ false ] ]. true ] ] ] ).
     hash = ( size hash ).
-    elementsString = ( | b | b: stringBuilder copy. 0 to: ks size - 1 Do: [| :i | (i > 0) ifTrue: [ b add: ', ' ]. b add: (ks at: i) printString. b add: ' -> '. b add: (vs at: i) printString ]. b contents ).
+    elementsString = ( | b. first <- true | b: stringBuilder copy. entriesDo: [| :k. :v | first ifFalse: [ b add: ', ' ]. first: false. b add: k printString. b add: ' -> '. b add: v printString ]. b contents ).
     collectionName = ( 'dictionary' ).
   |).
 |).
 
 lobby _AddSlots: (|
-  dictionary = (| parent* = traits dictionary. ks <- vector copy. vs <- vector copy. buckets <- (vector copySize: 8) rehashEmpty |).
+  dictionary = (| parent* = traits dictionary. ks <- vector copy. vs <- vector copy. holes <- 0. buckets <- (vector copySize: 8) rehashEmpty |).
 |).
 
 traits _AddSlots: (|
@@ -528,7 +540,7 @@ traits _AddSlots: (|
 lobby _AddSlots: (|
   set = (| parent* = traits set. table <- dictionary copyRemoveAll |).
   orderedSet = (| parent* = traits set. table <- dictionary copyRemoveAll |).
-  orderedDictionary = (| parent* = traits dictionary. ks <- vector copy. vs <- vector copy. buckets <- (vector copySize: 8) rehashEmpty |).
+  orderedDictionary = (| parent* = traits dictionary. ks <- vector copy. vs <- vector copy. holes <- 0. buckets <- (vector copySize: 8) rehashEmpty |).
 |).
 
 traits _AddSlots: (|

@@ -16,7 +16,7 @@ import (
 var files embed.FS
 
 // Files lists the library's source files in load order.
-var Files = []string{"core.self", "numbers.self", "blocks.self", "collections.self", "strings.self", "assert.self", "blobs.self", "model.self", "kernel.self", "mind/catalog.self", "mind/mind.self"}
+var Files = []string{"core.self", "numbers.self", "blocks.self", "collections.self", "strings.self", "time.self", "assert.self", "blobs.self", "model.self", "kernel.self", "mind/catalog.self", "mind/mind.self"}
 
 // Load runs the standard library in t's VM, as one transaction: a world
 // never holds half a library.

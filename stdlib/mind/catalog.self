@@ -51,7 +51,7 @@ traits _AddSlots: (|
       chunksOf: id = ( chunksOf: id IfAbsent: [ vector copy ] ).
       chunksOf: id IfAbsent: b = ( (shardOf: id) ifNil: [ b value ] IfNotNil: [| :d | d at: id IfAbsent: b ] ).
       shardOf: id = (
-        "documents is a vector of dictionaries (made when first needed) from ids to their chunks, by the id's hash: a dictionary's removeKey: copies and rehashes it, so small ones keep adding and removing a document cheap"
+        "documents is a vector of dictionaries (made when first needed) from ids to their chunks, by the id's hash (made when a dictionary's removeKey: copied the whole dictionary; kept, as they cost nothing)"
         shards at: id hash % shards size ).
       shardFor: id = ( | i. d |
         i: id hash % shards size.

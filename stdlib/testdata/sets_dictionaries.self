@@ -104,3 +104,40 @@ assert equal: d2 removeFirst To: 1.
 assert equal: d2 keys To: ('b' & nil) asVector copyWithoutLast.
 assert equal: (dictionary copy removeFirstIfAbsent: [ 'empty' ]) To: 'empty'.
 assert error: [ dictionary copy removeFirst ] Matching: 'the dictionary is empty'.
+
+"Removal leaves holes, compacted when they are half the entries: order,
+size, lookups and printing see only the entries."
+lobby _AddSlots: (| d4 <- nil. d5 <- nil |).
+d4: dictionary copyRemoveAll.
+0 to: 99 Do: [| :i | d4 at: i Put: i * i ].
+0 to: 99 By: 3 Do: [| :i | d4 removeKey: i ].
+assert equal: d4 size To: 66.
+assert equal: (d4 at: 4) To: 16.
+assert equal: (d4 at: 3 IfAbsent: [ 'gone' ]) To: 'gone'.
+assert that: [ (d4 includesKey: 99) not ].
+assert equal: (d4 keys copyFrom: 0 UpTo: 4) To: (1 & 2 & 4 & 5) asVector.
+assert equal: (d4 values copyFrom: 0 UpTo: 3) To: (1 & 4 & 16) asVector.
+lobby _AddSlots: (| sum4 <- 0 |).
+0 to: 99 Do: [| :i | (i % 3) = 0 ifFalse: [ sum4: sum4 + (i * i) ] ].
+assert equal: (d4 inject: 0 Into: [| :a. :v | a + v ]) To: sum4.
+d4 at: 3 Put: 'back'.
+assert equal: d4 keys last To: 3.
+assert equal: d4 size To: 67.
+assert equal: d4 removeFirst To: 1.
+"removing all but one compacts on the way; what is left is whole"
+d4 keys do: [| :k | (k = 98) ifFalse: [ d4 removeKey: k ] ].
+assert equal: d4 size To: 1.
+assert equal: d4 printString To: 'dictionary(98 -> 9604)'.
+assert equal: d4 copy size To: 1.
+assert equal: (d4 = d4 copy) To: true.
+d4 removeKey: 98.
+assert that: [ d4 isEmpty ].
+assert equal: (d4 removeFirstIfAbsent: [ 'empty' ]) To: 'empty'.
+"a dictionary made before holes (no slot for them) gets one on its first removal"
+d5: (| parent* = traits dictionary. ks <- vector copy. vs <- vector copy. buckets <- (vector copySize: 8) rehashEmpty |).
+d5 at: 'x' Put: 1. d5 at: 'y' Put: 2. d5 at: 'z' Put: 3.
+assert equal: d5 size To: 3.
+assert equal: (d5 removeKey: 'y') To: d5.
+assert equal: d5 keys To: ('x' & 'z') asVector.
+assert equal: d5 size To: 2.
+assert that: [ (reflect: d5) slotNames includes: 'holes' ].
