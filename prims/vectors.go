@@ -2,6 +2,7 @@ package prims
 
 import (
 	"strings"
+	"unsafe"
 
 	"batos/vm"
 )
@@ -144,6 +145,25 @@ var vectorPrims = []vm.Primitive{
 		out := make([]byte, n)
 		copy(out, b)
 		return t.VM().NewBytes(out), nil
+	}),
+	bytesPrim("_ByteVectorAppend:", "append a string's or a byte vector's bytes in place (the byte vector grows); answers the receiver", func(t *vm.Thread, r vm.Value, b []byte, a []vm.Value) (vm.Value, error) {
+		var add []byte
+		if s, ok := a[0].Str(); ok {
+			add = unsafe.Slice(unsafe.StringData(s), len(s))
+		} else if bs, ok := a[0].Bytes(); ok {
+			add = bs
+		} else {
+			return vm.Value{}, badType
+		}
+		if len(b)+len(add) > cap(b) { // grow by doubling: appends stay amortised O(1)
+			n := max(2*cap(b), len(b)+len(add), 64)
+			t.Charge(int64(n))
+			nb := make([]byte, len(b), n)
+			copy(nb, b)
+			b = nb
+		}
+		t.VM().SetBytes(r.Obj(), append(b, add...))
+		return r, nil
 	}),
 	bytesPrim("_ByteVectorAsString", "the bytes as a string", func(t *vm.Thread, r vm.Value, b []byte, a []vm.Value) (vm.Value, error) {
 		return t.VM().String(string(b)), nil

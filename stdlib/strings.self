@@ -192,20 +192,24 @@ traits string _AddSlots: (|
 
 traits _AddSlots: (|
   stringBuilder = (|
-    {} = 'Builds a string from pieces in linear time: add: pieces, then ask for contents.'.
+    {} = 'Builds a string from pieces in linear time: add: pieces, then ask for contents. The pieces are copied into one growing byte vector as they come, so they are not kept.'.
     parent* = traits clonable.
-    copy = ( | c | c: resend.copy. c parts: vector copy. c ).
-    add: s = ( parts _VectorAddLast: s asString. self ).
+    copy = ( | c | c: resend.copy. c bytes: byteVector copy. c ).
+    bytes = ( "a builder made before the byte vector keeps its pieces in parts: move them over"
+      | b | b: byteVector copy. parts do: [| :p | b _ByteVectorAppend: p ]. bytes: b. b ).
+    bytes: b = ( "a builder made before the byte vector has no slot for it: give it one"
+      _AddSlotsIfAbsent: (| bytes <- nil |). bytes: b ).
+    add: s = ( bytes _ByteVectorAppend: s asString. self ).
     , s = ( add: s ).
-    addLine: s = ( add: s. parts add: '\n'. self ).
-    contents = ( parts _VectorJoin: '' ).
+    addLine: s = ( add: s. add: '\n' ).
+    contents = ( bytes _ByteVectorAsString ).
     asString = ( contents ).
-    isEmpty = ( parts allSatisfy: [| :p | p isEmpty ] ).
-    size = ( parts inject: 0 Into: [| :n. :p | n + p size ] ).
+    isEmpty = ( bytes _ByteVectorSize = 0 ).
+    size = ( contents size ).
     printString = ( 'a stringBuilder(', contents printString, ')' ).
   |).
 |).
 
 lobby _AddSlots: (|
-  stringBuilder = (| parent* = traits stringBuilder. parts <- vector copy |).
+  stringBuilder = (| parent* = traits stringBuilder. bytes <- byteVector copy |).
 |).

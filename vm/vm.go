@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"unsafe"
 )
 
 // Heap is told about every object the VM creates and every change to an
@@ -262,9 +263,14 @@ func (vm *VM) SetElem(o *Object, i int, v Value) {
 }
 
 // SetBytes replaces a byte vector's contents.
+// Only a new backing array counts as allocated, so appending in place
+// (room left by an earlier growth) is not charged again.
 func (vm *VM) SetBytes(o *Object, b []byte) {
 	vm.touch(o)
-	vm.allocated += int64(cap(b))
+	old := *o.data.(*[]byte)
+	if cap(b) > 0 && (cap(old) == 0 || unsafe.SliceData(b[:cap(b)]) != unsafe.SliceData(old[:cap(old)])) {
+		vm.allocated += int64(cap(b))
+	}
 	*o.data.(*[]byte) = b
 }
 

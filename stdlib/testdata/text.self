@@ -124,3 +124,20 @@ assert equal: 'a' successor To: 'b'.
 assert equal: 'b' predecessor To: 'a'.
 assert equal: ('' characterFor: 65 IfFail: [ 'bad' ]) To: 'A'.
 assert equal: ('' characterFor: 300 IfFail: [ 'bad' ]) To: 'bad'.
+
+"stringBuilder copies its pieces into one byte vector as they come; one
+made before that (its pieces in parts) moves them over when first used."
+lobby _AddSlots: (| sb <- nil. oldsb <- nil |).
+sb: stringBuilder copy.
+sb add: 'café'. sb add: 42. sb , ' ok'. sb addLine: '!'.
+assert equal: sb contents To: 'café42 ok!\n'.
+assert equal: sb size To: 11.
+assert that: [ stringBuilder copy isEmpty ].
+assert that: [ sb isEmpty not ].
+assert equal: sb copy contents To: ''.
+oldsb: (| parent* = traits stringBuilder. parts <- vector copy |).
+oldsb parts add: 'made '. oldsb parts add: 'before'.
+oldsb add: '!'.
+assert equal: oldsb contents To: 'made before!'.
+assert that: [ (reflect: oldsb) slotNames includes: 'bytes' ].
+assert equal: (oldsb copy add: 'x') contents To: 'x'.
