@@ -20,11 +20,7 @@ func (img *Image) Commit(v *vm.VM) error {
 	if !img.hasRoot {
 		t.roots()
 	}
-	for _, o := range img.undo.Objects() {
-		if o.Flags()&flagStored != 0 {
-			t.work = append(t.work, o)
-		}
-	}
+	t.work = img.undo.AppendObjects(t.work, func(o *vm.Object) bool { return o.Flags()&flagStored != 0 })
 	if len(t.work) == 0 && len(t.newMaps) == 0 {
 		img.undo.Clear()
 		return nil

@@ -1,6 +1,9 @@
 package vm
 
-import "math/big"
+import (
+	"math/big"
+	"slices"
+)
 
 // ObjectState is a copy of everything about an object that can change: its
 // map, its fields and its payload.
@@ -62,6 +65,18 @@ func (u *UndoLog) Objects() []*Object {
 		out[i] = s.o
 	}
 	return out
+}
+
+// AppendObjects appends to dst the objects saved for which keep is true,
+// in the order they were saved.
+func (u *UndoLog) AppendObjects(dst []*Object, keep func(*Object) bool) []*Object {
+	dst = slices.Grow(dst, len(u.saved))
+	for i := range u.saved {
+		if o := u.saved[i].o; keep(o) {
+			dst = append(dst, o)
+		}
+	}
+	return dst
 }
 
 // Len returns how many objects were saved.
