@@ -45,10 +45,17 @@ func TestSpecialisedIntegerSends(t *testing.T) {
 				// two locals
 				check(fmt.Sprintf("(| m: x With: y = ( x %s y ) |) m: %s With: %s", op, a, k), want)
 				check(fmt.Sprintf("(| m: x With: y = ( [| :z | x %s z ] value: y ) |) m: %s With: %s", op, a, k), want)
+				if op == "+" || op == "-" {
+					// an accumulator: a local assigned the sum of locals
+					// or of a local and a literal (compile_arith.go)
+					check(fmt.Sprintf("(| m: x = ( | a | a: x %s %s. a ) |) m: %s", op, k, a), want)
+					check(fmt.Sprintf("(| m: x With: y = ( | a | a: x %s y. a ) |) m: %s With: %s", op, a, k), want)
+					check(fmt.Sprintf("(| m: x = ( | a <- 0 | 1 to: 1 Do: [| :i | a: x %s %s ]. a ) |) m: %s", op, k, a), want)
+				}
 			}
 		}
 	}
-	if n < 2000 {
+	if n < 2500 {
 		t.Fatalf("only %d sends checked", n)
 	}
 }

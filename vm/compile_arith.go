@@ -208,3 +208,57 @@ func sendSelfN(args []evalFn, site *sendSite) evalFn {
 	}
 	return sendN(func(fr *Frame) Value { return fr.self }, args, site)
 }
+
+// accumulate compiles `a: b + c` and `a: b - c` where a, b and c are
+// locals of the frame itself (or c a small integer literal), the shape of
+// a loop's accumulator and counter: one closure that adds two small
+// integers and stores the sum, or, for any other operands or on overflow,
+// stores what x (the ordinary code of the right-hand side) answers.
+func (c *compiler) accumulate(i int, rhs lang.Expr, x evalFn) evalFn {
+	n, ok := rhs.(*lang.Send)
+	if !ok || n.Kind != lang.Binary || (n.Sel != "+" && n.Sel != "-") || len(c.parentLocals()) > 0 {
+		return nil
+	}
+	b, ok := c.frameLocal(n.Recv)
+	if !ok || b.depth != 0 {
+		return nil
+	}
+	bi := b.idx
+	sub := n.Sel == "-"
+	if k, ok := smallConst(n.Args[0]); ok {
+		if sub {
+			if k == -1<<63 {
+				return nil
+			}
+			k = -k
+		}
+		return func(fr *Frame) Value {
+			if a := fr.locals[bi]; a.o == nil {
+				if s := a.i + k; (s > a.i) == (k > 0) {
+					fr.locals[i] = Value{i: s}
+					return fr.self
+				}
+			}
+			v := x(fr)
+			fr.locals[i] = v
+			return fr.self
+		}
+	}
+	cl, ok := c.frameLocal(n.Args[0])
+	if !ok || cl.depth != 0 || sub {
+		return nil
+	}
+	ci := cl.idx
+	return func(fr *Frame) Value {
+		a, d := fr.locals[bi], fr.locals[ci]
+		if a.o == nil && d.o == nil {
+			if s := a.i + d.i; (s > a.i) == (d.i > 0) {
+				fr.locals[i] = Value{i: s}
+				return fr.self
+			}
+		}
+		v := x(fr)
+		fr.locals[i] = v
+		return fr.self
+	}
+}

@@ -135,6 +135,9 @@ func (c *compiler) localAccess(n *lang.Send) evalFn {
 		i := l.idx
 		x := c.expr(n.Args[0])
 		if depth == 0 {
+			if f := c.accumulate(i, n.Args[0], x); f != nil {
+				return f
+			}
 			return func(fr *Frame) Value {
 				v := x(fr)
 				fr.locals[i] = v
