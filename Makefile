@@ -55,6 +55,7 @@ bench-deps:
 
 fuzz:
 	$(GO) test ./lang -run XXX -fuzz FuzzParse -fuzztime 3m
+	$(GO) test ./lang -run XXX -fuzz FuzzDescent -fuzztime 3m
 
 # The model primitive's speed on a generated random model of ~1.1B
 # parameters (Q8_0): prompt and generation tokens/s through llama.cpp's own
