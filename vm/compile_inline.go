@@ -292,15 +292,7 @@ func (c *compiler) inlineTimes(n *lang.Send) evalFn {
 // intFast compiles the arithmetic and comparison selectors with a fast
 // path for two small integers; other receivers get an ordinary send.
 func intFast(sel string, recv, arg evalFn, site *sendSite) evalFn {
-	// the slow path sends the operands already computed
-	call := func(fr *Frame, a, b Value) Value {
-		t := fr.t
-		cf := t.push(site)
-		cf.inline[0] = b
-		v := t.send(a, site, cf, cf.inline[:1])
-		t.pop(cf)
-		return v
-	}
+	call := slowSend(site) // the slow path sends the operands already computed
 	switch sel {
 	case "+":
 		return func(fr *Frame) Value {
