@@ -69,7 +69,7 @@ func ImportFile(file, dir string, opts ImportOptions) (ExportHeader, error) {
 	defer f.Close()
 	h, err := Import(f, dir, opts)
 	if err != nil {
-		return h, fmt.Errorf("import %s: %w", file, err)
+		return h, fmt.Errorf("%s: %w", file, err)
 	}
 	return h, nil
 }
