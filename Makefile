@@ -20,7 +20,7 @@ export CGO_CXXFLAGS := -O3 -DNDEBUG $(CGO_SIMD)
 # cgo binding; git-ignored, never committed.
 LLM_INCLUDE := llm/internal/cllama/include
 
-.PHONY: all build run test bench bench-deps fuzz vet fmt clean llm-headers bench-llm cuda gpu-bundle env
+.PHONY: all build run test bench bench-deps fuzz vet fmt clean llm-headers bench-llm cuda gpu-bundle env pgo
 
 all: build
 
@@ -46,7 +46,20 @@ vet: llm-headers
 # bench-deps), in one run; then the image suite (bench/ is its own module
 # so the peers stay out of the main go.mod).
 bench:
-	cd bench && $(GO) run . -runs 5
+	cd bench && $(GO) run -pgo=../cmd/batos/default.pgo . -runs 5
+
+# Profile-guided optimisation (as CPython's release builds do): go build
+# uses cmd/batos/default.pgo for the batos binary, and make bench passes
+# it to the benchmark binary, so both run the same optimised interpreter.
+# The profile is CPU samples of the five interpreter workloads and of the
+# library's own tests; regenerate it after large changes to vm/.
+pgo: llm-headers
+	$(GO) test -c -o bin/vm.test ./vm
+	for w in fib loop send alloc strbuild; do \
+	  (cd vm && BATOS_WORK=$$w ../bin/vm.test -test.run XXX -test.bench Workload -test.benchtime 30x -test.cpuprofile ../bin/pgo-$$w.prof >/dev/null) || exit 1; \
+	done
+	$(GO) test -count=1 -o bin/stdlib.test -cpuprofile bin/pgo-stdlib.prof ./stdlib >/dev/null
+	$(GO) tool pprof -proto bin/pgo-*.prof > cmd/batos/default.pgo
 
 # The process peers of make bench, from Debian's packages (as root, or
 # through sudo).
