@@ -1,6 +1,9 @@
 package lang
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // The printer keeps comments as gofmt does: they are not in the tree but
 // in File.Comments, in source order, and the printer emits each one when
@@ -263,4 +266,17 @@ func CommentsOf(f *File) []*Comment {
 		return f.Comments
 	}
 	return scan(f.Name, f.Src).comments
+}
+
+// FirstCommentLine returns the first line of the first complete comment in
+// src (a method's source, say), trimmed, or "" if it has none: what the
+// library reference and the REPL's inspector show for a method.
+func FirstCommentLine(src string) string {
+	cs := scan("", src).comments
+	if len(cs) == 0 {
+		return ""
+	}
+	text := strings.TrimSuffix(strings.TrimPrefix(cs[0].Text, `"`), `"`)
+	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+	return strings.TrimSpace(line)
 }

@@ -40,31 +40,9 @@ func (s *session) withValue(src string, show func(v vm.Value) (string, error)) {
 		s.report(err, name, src)
 		return
 	}
-	s.t.CancelFlag().Store(false)
-	s.evaluating.Store(true)
-	defer s.evaluating.Store(false)
-	atomic := s.t.Atomic
-	s.t.Atomic = true
-	defer func() { s.t.Atomic = atomic }()
-	s.t.VM().AddSource(name, src)
-	var out string
-	_, err = s.t.Retry(func() (vm.Value, error) {
-		last, err := s.entry(f, name)
-		if err == nil {
-			out, err = show(last)
-		}
-		if err != nil {
-			s.t.VM().Abort()
-			return last, err
-		}
-		return last, s.t.VM().Commit()
-	})
-	if err != nil {
-		s.report(err, name, src)
-		return
+	if out, ok := s.transact(f, name, src, show); ok {
+		fmt.Fprint(s.out, out)
 	}
-	s.endLine()
-	fmt.Fprint(s.out, out)
 }
 
 // inspect implements :inspect EXPR: the value's printString, its comment,
@@ -119,7 +97,7 @@ func inspectValue(t *vm.Thread, v vm.Value) (string, error) {
 			kind = "method"
 			m, _ := val.Method()
 			desc = methodHead(m.Source, sl.Name)
-			if c := firstComment(methodText(m)); c != "" {
+			if c := lang.FirstCommentLine(methodText(m)); c != "" {
 				desc += "  \"" + c + "\""
 			}
 			desc = clip(desc, valueWidth)
@@ -384,28 +362,6 @@ func methodHead(src, sel string) string {
 		return strings.TrimSpace(src[:i])
 	}
 	return sel
-}
-
-// firstComment returns the first line of the first comment in a
-// method's source, or "".
-func firstComment(src string) string {
-	inStr := false
-	for i := 0; i < len(src); i++ {
-		switch c := src[i]; {
-		case c == '\\' && inStr:
-			i++
-		case c == '\'':
-			inStr = !inStr
-		case c == '"' && !inStr:
-			end := strings.IndexByte(src[i+1:], '"')
-			if end < 0 {
-				return ""
-			}
-			line, _, _ := strings.Cut(strings.TrimSpace(src[i+1:i+1+end]), "\n")
-			return strings.TrimSpace(line)
-		}
-	}
-	return ""
 }
 
 // category returns the category named in a slot's annotation.

@@ -256,22 +256,37 @@ func (s *session) eval(src string) {
 	if len(f.Stmts) == 0 {
 		return
 	}
+	str, ok := s.transact(f, name, src, func(v vm.Value) (string, error) { return PrintString(s.t, v) })
+	if !ok {
+		return
+	}
+	s.lastResult = str
+	if short, cut := truncateResult(str); cut {
+		fmt.Fprintln(s.out, short)
+		fmt.Fprintf(s.out, "... (printString cut at %d of %d bytes; :more shows all of it)\n", len(short), len(str))
+		return
+	}
+	fmt.Fprintln(s.out, str)
+}
+
+// transact runs the parsed entry f as one transaction, printing its value
+// (show) included: it commits, or it leaves no trace. A miss the
+// generative kernel answers restarts the entry (vm.Retry): it aborts, the
+// model runs, and the entry runs again. It answers what show returned, or
+// reports the error and answers false.
+func (s *session) transact(f *lang.File, name, src string, show func(vm.Value) (string, error)) (string, bool) {
 	s.t.CancelFlag().Store(false) // a Ctrl-C the last entry did not notice
 	s.evaluating.Store(true)
 	defer s.evaluating.Store(false)
-	// The whole entry, printing its value included, is one transaction:
-	// it commits, or it leaves no trace.
 	atomic := s.t.Atomic
 	s.t.Atomic = true
 	defer func() { s.t.Atomic = atomic }()
 	s.t.VM().AddSource(name, src)
-	// A miss the generative kernel answers restarts the entry (vm.Retry):
-	// it aborts, the model runs, and the entry runs again.
-	var str string
-	_, err = s.t.Retry(func() (vm.Value, error) {
+	var out string
+	_, err := s.t.Retry(func() (vm.Value, error) {
 		last, err := s.entry(f, name)
 		if err == nil {
-			str, err = PrintString(s.t, last)
+			out, err = show(last)
 		}
 		if err != nil {
 			s.t.VM().Abort()
@@ -281,16 +296,10 @@ func (s *session) eval(src string) {
 	})
 	if err != nil {
 		s.report(err, name, src)
-		return
+		return "", false
 	}
 	s.endLine()
-	s.lastResult = str
-	if short, cut := truncateResult(str); cut {
-		fmt.Fprintln(s.out, short)
-		fmt.Fprintf(s.out, "... (printString cut at %d of %d bytes; :more shows all of it)\n", len(short), len(str))
-		return
-	}
-	fmt.Fprintln(s.out, str)
+	return out, true
 }
 
 // entry runs the statements of one REPL entry in the open transaction.

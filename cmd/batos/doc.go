@@ -9,6 +9,8 @@ import (
 
 	"batos/stdlib"
 	"batos/vm"
+
+	"batos/lang"
 )
 
 // doc implements `batos doc [-o FILE]`: the reference of the library
@@ -163,7 +165,7 @@ func slotLine(t *vm.Thread, holder vm.Value, s vm.Slot, names map[vm.OID]string)
 	if s.Kind == vm.SlotConst {
 		if m, ok := s.Const.Method(); ok {
 			head, body := splitMethod(m.Source, s.Name)
-			if c := firstComment(m.Source); c != "" {
+			if c := lang.FirstCommentLine(m.Source); c != "" {
 				return fmt.Sprintf("- `%s` — %s", head, c)
 			}
 			if body != "" {
@@ -216,28 +218,6 @@ func splitMethod(src, sel string) (head, body string) {
 		body = rest
 	}
 	return head, body
-}
-
-// firstComment returns the first line of the first comment in a method's
-// source, or "".
-func firstComment(src string) string {
-	inStr := false
-	for i := 0; i < len(src); i++ {
-		switch c := src[i]; {
-		case c == '\\' && inStr:
-			i++
-		case c == '\'':
-			inStr = !inStr
-		case c == '"' && !inStr:
-			end := strings.IndexByte(src[i+1:], '"')
-			if end < 0 {
-				return ""
-			}
-			line, _, _ := strings.Cut(strings.TrimSpace(src[i+1:i+1+end]), "\n")
-			return strings.TrimSpace(line)
-		}
-	}
-	return ""
 }
 
 // oneParagraph joins a text's lines with spaces.

@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"batos/lang"
 )
 
 // TestLibraryReferenceIsCurrent regenerates the library reference from a
@@ -44,8 +46,8 @@ func TestDocComments(t *testing.T) {
 		{`x = ( 'it\'s' "the comment" )`, "the comment"},
 		{`x = ( 3 )`, ""},
 	} {
-		if got := firstComment(c.src); got != c.want {
-			t.Errorf("firstComment(%q) = %q, want %q", c.src, got, c.want)
+		if got := lang.FirstCommentLine(c.src); got != c.want {
+			t.Errorf("FirstCommentLine(%q) = %q, want %q", c.src, got, c.want)
 		}
 	}
 	head, body := splitMethod("at: i Put: v = (items at: i Put: v)", "at:Put:")
