@@ -7,10 +7,9 @@ import (
 	"os"
 	"strings"
 
+	"batos/lang"
 	"batos/stdlib"
 	"batos/vm"
-
-	"batos/lang"
 )
 
 // doc implements `batos doc [-o FILE]`: the reference of the library
