@@ -25,16 +25,9 @@ import (
 // checks clean.
 func TestKillDuringIndexing(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "batos")
-	if err := os.Symlink(os.Args[0], bin); err != nil {
-		t.Fatal(err)
-	}
+	bin := batosBin(t)
 	img := filepath.Join(dir, "img")
-	batos := func(args ...string) (string, int) {
-		var out, errs bytes.Buffer
-		code := run(append([]string{"--image", img}, args...), strings.NewReader(""), &out, &errs)
-		return out.String() + errs.String(), code
-	}
+	batos := onImage(img)
 	state := func(round int) (last int) {
 		out, code := batos("-e", `(catalog documentIds inject: 0 Into: [| :m. :x | m max: x ]) printString, ' ', catalog size printString, ' ', catalog chunkCount printString, ' ', catalog check size printString, ' ', (catalog documentIds allSatisfy: [| :id | ((catalog searchAll: 'uniq', id printString Top: 2) collect: [| :h | h docId ]) = (vector copySize: 1 FillingWith: id) ]) printString`)
 		if code != 0 {

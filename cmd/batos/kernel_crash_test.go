@@ -21,16 +21,9 @@ import (
 // image checks clean.
 func TestKillDuringGeneration(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "batos")
-	if err := os.Symlink(os.Args[0], bin); err != nil {
-		t.Fatal(err)
-	}
+	bin := batosBin(t)
 	img := filepath.Join(dir, "img")
-	batos := func(args ...string) (string, int) {
-		var out, errs bytes.Buffer
-		code := run(append([]string{"--image", img}, args...), strings.NewReader(""), &out, &errs)
-		return out.String() + errs.String(), code
-	}
+	batos := onImage(img)
 	if out, code := batos("-e", "lobby _AddSlots: (| acct = (| parent* = traits clonable. balance <- 5 |) |)"); code != 0 {
 		t.Fatal(out)
 	}

@@ -4,7 +4,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,10 +18,7 @@ import (
 // `mind discard` ends another as FAILED.
 func TestCycleInterruptedByKill(t *testing.T) {
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "batos")
-	if err := os.Symlink(os.Args[0], bin); err != nil {
-		t.Fatal(err)
-	}
+	bin := batosBin(t)
 	img := filepath.Join(dir, "img")
 	write := func(name string, lines ...string) string {
 		p := filepath.Join(dir, name)
@@ -32,11 +28,7 @@ func TestCycleInterruptedByKill(t *testing.T) {
 	plan := `{"text": "{\"steps\": [{\"persona\": \"BABS\", \"question\": \"Where?\"}]}", "when": "Decompose the mission"}`
 	slow := write("slow.jsonl", plan, `{"text": "Paris.", "when": "Where?", "delay_ms": 60000}`)
 	rest := write("rest.jsonl", `{"text": "Paris.", "when": "Where?"}`, `{"text": "Go to Paris.", "when": "Weave these partial answers"}`)
-	batos := func(args ...string) (string, int) {
-		var out, errs bytes.Buffer
-		code := run(append([]string{"--image", img}, args...), strings.NewReader(""), &out, &errs)
-		return out.String() + errs.String(), code
-	}
+	batos := onImage(img)
 	kill := func() {
 		cmd := exec.Command(bin, "--image", img, "--model", "replay:"+slow, "mind", "ask", "Plan a trip")
 		stderr, _ := cmd.StderrPipe()

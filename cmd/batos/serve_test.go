@@ -57,6 +57,16 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// onImage returns a function that runs batos in this process on the image
+// in img, answering its output (stdout, then stderr) and exit code.
+func onImage(img string) func(args ...string) (string, int) {
+	return func(args ...string) (string, int) {
+		var out, errs bytes.Buffer
+		code := run(append([]string{"--image", img}, args...), strings.NewReader(""), &out, &errs)
+		return out.String() + errs.String(), code
+	}
+}
+
 // batosBin returns a path that runs this test binary as batos.
 func batosBin(t *testing.T) string {
 	bin := filepath.Join(t.TempDir(), "batos")
