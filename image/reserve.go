@@ -43,10 +43,9 @@ func makeReserve(fs vfs.FS, dir string) (*reserve, error) {
 	r := &reserve{fs: fs, path: fs.PathJoin(dir, reserveName)}
 	f, err := fs.OpenReadWrite(r.path, vfs.WriteCategoryUnspecified)
 	if err == nil {
+		// no sync: the blocks are the file system's at once, and a
+		// reserve a crash loses is made again at the next open
 		err = f.Preallocate(0, reserveSize)
-		if err == nil {
-			err = f.Sync()
-		}
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}

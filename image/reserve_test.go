@@ -1,6 +1,7 @@
 package image_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -221,4 +222,42 @@ func (f *logFile) SyncTo(n int64) (bool, error) {
 		return false, err
 	}
 	return f.File.SyncTo(n)
+}
+
+// TestNoRoomForReserve: an image whose reserve cannot be made (the file
+// system has no room for it) opens read-only: reads work, a commit
+// answers "the disk is full" and names the reserve, nothing is written;
+// with room again it opens for writing.
+func TestNoRoomForReserve(t *testing.T) {
+	mem := vfs.NewMem()
+	opts := image.Options{Dir: imgDir, FS: mem}
+	img, th := openOpts(t, opts)
+	eval(t, th, diskWorld)
+	eval(t, th, "disk step")
+	img.Close()
+	mem.Remove(mem.PathJoin(imgDir, "RESERVE"))
+
+	full := errorfs.InjectorFunc(func(op errorfs.Op) error {
+		if op.Kind == errorfs.OpFilePreallocate && strings.HasSuffix(op.Path, "RESERVE") {
+			return &os.PathError{Op: "fallocate", Path: op.Path, Err: syscall.ENOSPC}
+		}
+		return nil
+	})
+	opts.FS = errorfs.Wrap(mem, full)
+	img, th = openOpts(t, opts)
+	if got := eval(t, th, "disk n"); got != "1" {
+		t.Errorf("read-only: disk n = %s", got)
+	}
+	_, err := th.EvalString("t", "disk step")
+	if err == nil || !errors.Is(err, image.ErrDiskFull) || !strings.Contains(err.Error(), "no room for its reserve") {
+		t.Errorf("a commit without room for the reserve: %v", err)
+	}
+	img.Close()
+
+	opts.FS = mem
+	img, th = openOpts(t, opts)
+	defer img.Close()
+	if got := eval(t, th, "disk step"); got != "2" {
+		t.Errorf("with room again: disk step = %s (want 2: the refused commit left nothing)", got)
+	}
 }
