@@ -261,6 +261,11 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 	if !traits && !strings.HasPrefix(m.ownerID, "oid ") {
 		m.where = m.ownerID
 	}
+	if msg, failed := t.RetryNote(failedNote + m.key); failed {
+		// failed earlier in this transaction, which a later miss restarted:
+		// the same error, without asking the model again
+		t.Raise(vm.ErrGeneration, msg)
+	}
 	k.count(func(s *Stats) { s.Misses++ })
 	metrics.Default.Add("gen.misses", 1)
 
@@ -299,7 +304,9 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 		k.count(func(s *Stats) { s.Failed++ })
 		metrics.Default.Add("gen.failed", 1)
 		k.recordFailure(m, attempts, rejs)
-		t.Raise(vm.ErrGeneration, failureMessage(m, attempts, rejs))
+		msg := failureMessage(m, attempts, rejs)
+		t.SetRetryNote(failedNote+m.key, msg)
+		t.Raise(vm.ErrGeneration, msg)
 	}
 	prompt, maxTok := k.prompt(t, m, rejList(rejs))
 	gram := k.grammar(m.sel)
@@ -310,6 +317,9 @@ func (k *Kernel) Miss(t *vm.Thread, rcv vm.Value, sel string, args []vm.Value, f
 	}})
 	return vm.Value{}, true
 }
+
+// failedNote prefixes the RetryNote of a failed generation's key.
+const failedNote = "kernel.failed\x00"
 
 func placement(m *miss) string {
 	if m.traits {

@@ -236,3 +236,21 @@ func TestTwoSessionsOneGeneration(t *testing.T) {
 		t.Errorf("kernel generated size = %s", got)
 	}
 }
+
+// A generation that failed is not asked for again when a later miss in the
+// same statement restarts it: the re-run raises the same error at once.
+// (Every earlier failure used to be generated again at each restart.)
+func TestFailureKeptAcrossRestarts(t *testing.T) {
+	th, k, log := world(t, nil, `{"text": "warm = ( zork )"}`, `{"text": "frob = ( balance + 1 )"}`, `{"text": "zap = ( balance * 2 )"}`)
+	eval(t, th, accounts)
+	got := eval(t, th, "[| w | w: [ acct warm ] onError: [| :e | e kind ]. (w, ' ', acct frob printString), ' ', acct zap printString ] value")
+	if got != "'generation 6 10'" {
+		t.Fatalf("got %s (log: %s)", got, log)
+	}
+	if st := k.Stats(); st.ModelCalls != 3 || st.Failed != 1 {
+		t.Errorf("stats %+v, want 3 model calls (log: %s)", st, log)
+	}
+	if n := strings.Count(log.String(), "writing 'warm'"); n != 1 {
+		t.Errorf("'warm' asked of the model %d times, want 1", n)
+	}
+}

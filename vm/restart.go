@@ -191,6 +191,7 @@ type memoEntry struct {
 type callMemo struct {
 	entries []memoEntry
 	next    int
+	notes   map[string]string // RetryNote: facts that hold for the rest of the Retry
 }
 
 // InSession reports whether the thread is running a session's transaction
@@ -222,6 +223,28 @@ func (t *Thread) MemoNext(key string) (val any, err error, ok bool) {
 func (t *Thread) MemoPut(key string, val any, err error) {
 	if m := t.memo; m != nil {
 		m.entries = append(m.entries[:m.next], memoEntry{key, val, err})
+	}
+}
+
+// RetryNote returns the note kept under key in this Retry. The kernel
+// notes a generation that failed, so the re-runs of the same transaction
+// raise the same error at once instead of asking the model again.
+func (t *Thread) RetryNote(key string) (string, bool) {
+	if t.memo == nil {
+		return "", false
+	}
+	s, ok := t.memo.notes[key]
+	return s, ok
+}
+
+// SetRetryNote keeps note under key until the Retry ends (nothing outside
+// a Retry).
+func (t *Thread) SetRetryNote(key, note string) {
+	if m := t.memo; m != nil {
+		if m.notes == nil {
+			m.notes = map[string]string{}
+		}
+		m.notes[key] = note
 	}
 }
 
