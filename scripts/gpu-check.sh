@@ -13,7 +13,9 @@
 #   scripts/gpu-check.sh build   # the CUDA backend into bin/ (cached; a build
 #                                # cut short goes on when run again)
 #   scripts/gpu-check.sh bench   # the devices, then the benchmark
-#   scripts/gpu-check.sh         # both
+#   scripts/gpu-check.sh kernel  # the kernel's miss-to-result time with
+#                                # the benchmark's model (after bench)
+#   scripts/gpu-check.sh         # all three
 #
 # CUDA_ARCH=90 for H100/H200 (default: native). The benchmark (a random
 # ~1.1B-parameter model, written once to build/gpu/, then prompt and
@@ -25,8 +27,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step=${1:-all}
 case "$step" in
-  build | bench | all) ;;
-  *) echo "usage: scripts/gpu-check.sh [build|bench|all]" >&2; exit 2 ;;
+  build | bench | kernel | all) ;;
+  *) echo "usage: scripts/gpu-check.sh [build|bench|kernel|all]" >&2; exit 2 ;;
 esac
 batos=${BATOS:-bin/batos}
 
@@ -54,5 +56,30 @@ if ! grep -q 'GPU' <<<"$backend"; then
   exit 1
 fi
 mkdir -p build/gpu
-"$batos" --gpu-layers -1 model bench --params 1b --type "${TYPE:-q8_0}" --file "build/gpu/bench-1b-${TYPE:-q8_0}.gguf" \
-  --prompt "${PROMPT:-512}" --gen "${GEN:-128}" --samples "${SAMPLES:-5}"
+model=${MODEL:-build/gpu/bench-1b-${TYPE:-q8_0}.gguf}
+if [[ "$step" == bench || "$step" == all ]]; then
+  "$batos" --gpu-layers -1 model bench --params 1b --type "${TYPE:-q8_0}" --file "$model" \
+    --prompt "${PROMPT:-512}" --gen "${GEN:-128}" --samples "${SAMPLES:-5}"
+fi
+if [[ "$step" == kernel || "$step" == all ]]; then
+  [[ -f "$model" ]] || { echo "gpu-check: no $model: run scripts/gpu-check.sh bench first" >&2; exit 1; }
+  # The generative kernel with this model: MISSES sends not understood,
+  # each timed in the DSL from the send to its answer (generation, the
+  # guardian, the trial, the commit), after a first miss that loads the
+  # model. The weights are random, so the guardian rejects most methods:
+  # the times are the kernel's and the model's cost per miss, and the
+  # metrics give the tokens written.
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  {
+    echo "lobby _AddSlots: (| a = (| parent* = traits clonable. n <- 1 |). t0 <- nil |)."
+    echo "[ a warmUp ] onError: [| :e | nil ]."
+    for i in $(seq 1 "${MISSES:-4}"); do
+      echo "t0: time current."
+      echo "[ a frob$i: 3 ] onError: [| :e | nil ]."
+      echo "('miss $i: ', (time current - t0) printString, ' ms') printLine."
+    done
+  } >"$tmp/misses.self"
+  "$batos" --gpu-layers -1 --image "$tmp/img" --generate --max-attempts 1 --model "$model" run "$tmp/misses.self"
+  "$batos" --image "$tmp/img" metrics | grep -E '^(gen|model)\.'
+fi
