@@ -84,12 +84,14 @@ cuda: llm-headers
 	scripts/build-cuda.sh bin
 
 # What scripts/gpu-check.sh needs on a GPU machine without network:
-# bin/batos and the ggml sources (build/gpu/ggml-src.tar.gz, about 1 MB;
-# writable in the tarball, though read-only in the module cache).
+# bin/batos, the llm/llama tests (bin/llama.test) and the ggml sources
+# (build/gpu/ggml-src.tar.gz, about 1 MB; writable in the tarball, though
+# read-only in the module cache).
 gpu-bundle: build
+	$(GO) test -c -o bin/llama.test ./llm/llama
 	@dir=$$($(GO) list -m -f '{{.Dir}}' github.com/ollama/ollama) && mkdir -p build/gpu && \
 	tar -C $$dir --exclude='*.go' --exclude=ggml-metal --mode=u+w -czf build/gpu/ggml-src.tar.gz CMakeLists.txt ml/backend/ggml/ggml
-	@ls -la $(BIN) build/gpu/ggml-src.tar.gz
+	@ls -la $(BIN) bin/llama.test build/gpu/ggml-src.tar.gz
 
 llm-headers: $(LLM_INCLUDE)/.stamp
 

@@ -41,29 +41,53 @@ fi
 
 # The cache key: the sources (the tarball's hash, or the module directory,
 # whose name has the version) and the architectures.
+# (patch: the version of the fix below; a new one rebuilds.)
+patch=1
 if [[ "$src" == *.tar.gz ]]; then
-  key="$(sha256sum "$src" | cut -d' ' -f1) $arch"
+  key="$(sha256sum "$src" | cut -d' ' -f1) $arch patch$patch"
 else
-  key="$src $arch"
+  key="$src $arch patch$patch"
 fi
 if [[ -f "$out/libggml-cuda.so" && -f "$out/.libggml-cuda.key" && "$(cat "$out/.libggml-cuda.key")" == "$key" ]]; then
   echo "build-cuda: $out/libggml-cuda.so is up to date"
   exit 0
 fi
 
-if [[ "$src" == *.tar.gz ]]; then
-  # The Go module cache's directories are read-only, and a tarball made
-  # from it may keep them so: make them writable before replacing them
-  # (as non-root, rm cannot empty a read-only directory), and after
-  # extracting.
-  if [[ -d "$work/src" ]]; then
-    chmod -R u+w "$work/src"
-  fi
-  rm -rf "$work/src"
-  mkdir -p "$work/src"
-  tar -xzf "$src" -C "$work/src" --no-same-owner
+# The sources are copied into $work/src (git-ignored), where one fix is
+# applied. The Go module cache's directories are read-only, and a tarball
+# made from it may keep them so: make them writable before replacing them
+# (as non-root, rm cannot empty a read-only directory), and after copying.
+if [[ -d "$work/src" ]]; then
   chmod -R u+w "$work/src"
-  src=$work/src
+fi
+rm -rf "$work/src"
+mkdir -p "$work/src"
+if [[ "$src" == *.tar.gz ]]; then
+  tar -xzf "$src" -C "$work/src" --no-same-owner
+else
+  mkdir -p "$work/src/ml/backend/ggml"
+  cp -p "$src/CMakeLists.txt" "$work/src/"
+  cp -rp "$src/ml/backend/ggml/ggml" "$work/src/ml/backend/ggml/"
+fi
+chmod -R u+w "$work/src"
+src=$work/src
+
+# The fix. llama_context declares its scheduler before its backends, so
+# its destructor frees the backends first; ollama's
+# ggml_backend_sched_free then calls each backend's iface.reset, and the
+# CUDA backend's reset writes through its freed context: every llama_free
+# of a context on the GPU crashed (SIGSEGV in ggml_backend_cuda_reset).
+# The CPU backend has no reset, so the CPU path never met it. Freeing a
+# CUDA backend now keeps its small ggml_backend struct (a few hundred
+# bytes per context) with reset cleared, so the scheduler skips the call.
+cu=$src/ml/backend/ggml/ggml/src/ggml-cuda/ggml-cuda.cu
+fix='    delete cuda_ctx;\n    backend->context = NULL; backend->iface.reset = NULL; /* batos: see scripts/build-cuda.sh */'
+if ! grep -q 'batos: see scripts/build-cuda.sh' "$cu"; then
+  n=$(awk '/^static void ggml_backend_cuda_free\(ggml_backend_t backend\) \{/ { f = 1 } f && /delete backend;/ { print NR; exit }' "$cu")
+  [[ -n "$n" ]] || { echo "build-cuda: cannot apply the backend-free fix: ggml_backend_cuda_free changed in these sources" >&2; exit 1; }
+  sed -i "$((n - 1)),${n}c\\
+$fix" "$cu"
+  grep -q 'batos: see scripts/build-cuda.sh' "$cu" || { echo "build-cuda: the backend-free fix did not apply" >&2; exit 1; }
 fi
 
 echo "build-cuda: ggml sources from $src, CUDA architectures $arch, nvcc $(command -v nvcc)"

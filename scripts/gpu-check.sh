@@ -5,7 +5,8 @@
 # For a GPU machine with nvcc and cmake but no network (and possibly no
 # Go), prepare on the development machine:
 #
-#   make gpu-bundle        # bin/batos and build/gpu/ggml-src.tar.gz (~1 MB)
+#   make gpu-bundle        # bin/batos, bin/llama.test (the llm/llama tests)
+#                          # and build/gpu/ggml-src.tar.gz (~1 MB)
 #
 # then carry bin/ and build/gpu/ to the GPU machine and run the two steps,
 # as two commands where one command's time is limited:
@@ -15,7 +16,9 @@
 #   scripts/gpu-check.sh bench   # the devices, then the benchmark
 #   scripts/gpu-check.sh kernel  # the kernel's miss-to-result time with
 #                                # the benchmark's model (after bench)
-#   scripts/gpu-check.sh         # all three
+#   scripts/gpu-check.sh test    # the llm/llama tests on the GPU, a test
+#                                # per process (a crash names its test)
+#   scripts/gpu-check.sh         # all four
 #
 # CUDA_ARCH=90 for H100/H200 (default: native). The benchmark (a random
 # ~1.1B-parameter model, written once to build/gpu/, then prompt and
@@ -27,8 +30,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 step=${1:-all}
 case "$step" in
-  build | bench | kernel | all) ;;
-  *) echo "usage: scripts/gpu-check.sh [build|bench|kernel|all]" >&2; exit 2 ;;
+  build | bench | kernel | test | all) ;;
+  *) echo "usage: scripts/gpu-check.sh [build|bench|kernel|test|all]" >&2; exit 2 ;;
 esac
 batos=${BATOS:-bin/batos}
 
@@ -82,4 +85,21 @@ if [[ "$step" == kernel || "$step" == all ]]; then
   } >"$tmp/misses.self"
   "$batos" --gpu-layers -1 --image "$tmp/img" --generate --max-attempts 1 --model "$model" run "$tmp/misses.self"
   "$batos" --image "$tmp/img" metrics | grep -E '^(gen|model)\.'
+fi
+if [[ "$step" == test || "$step" == all ]]; then
+  [[ -x bin/llama.test ]] || { echo "gpu-check: no bin/llama.test (make gpu-bundle builds it)" >&2; exit 1; }
+  pass=0
+  failed=()
+  for t in $(bin/llama.test -test.list . | grep '^Test'); do
+    if bin/llama.test -test.run "^$t\$" >"build/gpu/test-$t.log" 2>&1; then
+      pass=$((pass + 1))
+      rm "build/gpu/test-$t.log"
+    else
+      failed+=("$t")
+      echo "gpu-check: $t failed on the GPU (build/gpu/test-$t.log):"
+      grep -E -- '--- FAIL|_test.go:[0-9]+:|SIG[A-Z]+|_Cfunc_|panic' "build/gpu/test-$t.log" | head -12
+    fi
+  done
+  echo "llm/llama tests on the GPU: $pass passed, ${#failed[@]} failed${failed:+: ${failed[*]}}"
+  [[ ${#failed[@]} -eq 0 ]]
 fi
