@@ -30,6 +30,7 @@ func (img *Image) Commit(v *vm.VM) error {
 	} else if img.readOnly != nil {
 		t.fail(img.readOnly)
 	}
+	t.encodeParallel() // encode_parallel.go: what it can, for large commits
 	t.encode()
 	if t.err == nil {
 		t.fail(img.writeMeta(t.batch, v, t.written))

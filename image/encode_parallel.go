@@ -1,0 +1,140 @@
+package image
+
+import (
+	"encoding/binary"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/cockroachdb/pebble/v2"
+
+	"batos/vm"
+)
+
+// A large commit encodes its changed objects on several goroutines, each
+// into a batch of its own, appended to the commit's batch afterwards. Only
+// the main goroutine gives out identities (OIDs) and schedules newly
+// reachable objects, so a worker encodes only objects whose references all
+// go to objects and maps already stored; it leaves the others, and those
+// that fail the storable check, to the sequential encode, which then does
+// exactly what it did before. Nothing writes to the heap while the workers
+// run: the main goroutine waits for them.
+
+// parallelMin is the least number of objects a commit encodes in
+// parallel. Measured on 2 cores (BenchmarkCommitVsRaw, alternating runs):
+// 100k objects 13.7-17.8 ms in parallel against 17.2-20.5 ms in
+// sequence; at 10k the goroutines and the batch copy cost more than they
+// saved (3.5-3.8 ms against 2.5-3.7).
+var parallelMin = 32768
+
+// parallelCommits counts the commits encoded in parallel (for the tests).
+var parallelCommits atomic.Int64
+
+// maxEncoders bounds the goroutines of one commit.
+const maxEncoders = 4
+
+// encodeParallel encodes what it can of the work list in parallel and
+// leaves the rest in it.
+func (t *txn) encodeParallel() {
+	workers := min(runtime.GOMAXPROCS(0), maxEncoders)
+	n := len(t.work)
+	if n < parallelMin || workers < 2 || t.err != nil {
+		return
+	}
+	type part struct {
+		batch   *pebble.Batch
+		rest    []*vm.Object
+		written int
+	}
+	parallelCommits.Add(1)
+	parts := make([]part, workers)
+	var wg sync.WaitGroup
+	for w := range parts {
+		lo, hi := w*n/workers, (w+1)*n/workers
+		objs := t.work[lo:hi]
+		p := &parts[w]
+		if w == 0 {
+			p.batch = t.batch // the first part goes straight into the commit's batch
+		} else {
+			p.batch = t.img.db.NewBatchWithSize(48 * len(objs))
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.written, p.rest = encodeStored(p.batch, objs)
+		}()
+	}
+	wg.Wait()
+	var rest []*vm.Object
+	for w := range parts {
+		p := &parts[w]
+		if w > 0 {
+			if err := t.batch.Apply(p.batch, nil); err != nil {
+				t.fail(err)
+			}
+			p.batch.Close()
+		}
+		t.written += p.written
+		rest = append(rest, p.rest...)
+	}
+	t.work = append(t.work[:0], rest...)
+}
+
+// encodeStored writes the records of objs into b, except for the objects
+// that refer to an object or a map not stored yet, or that hold something
+// that cannot be stored: those it returns, for the sequential encode.
+func encodeStored(b *pebble.Batch, objs []*vm.Object) (written int, rest []*vm.Object) {
+	unstored := false
+	e := &encoder{
+		refObj: func(o *vm.Object) vm.OID {
+			if o.Flags()&flagStored == 0 {
+				unstored = true
+			}
+			return o.OID()
+		},
+		refMap: func(m *vm.Map) vm.OID {
+			if m.OID() == 0 {
+				unstored = true
+			}
+			return m.OID()
+		},
+	}
+	var key [9]byte
+	key[0] = prefixObject
+	for _, o := range objs {
+		if o.IsGhost() {
+			continue // never loaded, so unchanged
+		}
+		if !persistableFields(o) {
+			rest = append(rest, o)
+			continue
+		}
+		unstored = false
+		rec, err := e.object(o)
+		if err != nil || unstored {
+			rest = append(rest, o)
+			continue
+		}
+		binary.BigEndian.PutUint64(key[1:], uint64(o.OID()))
+		b.Set(key[:], rec, nil)
+		written++
+	}
+	return written, rest
+}
+
+// persistableFields is storable's check without its message.
+func persistableFields(o *vm.Object) bool {
+	for _, f := range o.Fields() {
+		if vm.Persistable(f) != "" {
+			return false
+		}
+	}
+	if vs, ok := o.Payload().([]vm.Value); ok {
+		for _, e := range vs {
+			if vm.Persistable(e) != "" {
+				return false
+			}
+		}
+	}
+	return true
+}
