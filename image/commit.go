@@ -144,9 +144,14 @@ func (t *txn) roots() {
 func (t *txn) encode() {
 	var key [9]byte
 	key[0] = prefixObject
-	for len(t.work) > 0 && t.err == nil {
-		o := t.work[len(t.work)-1]
-		t.work = t.work[:len(t.work)-1]
+	// In order: the work list is the order the transaction touched the
+	// objects (often ascending OIDs), and the objects encoding finds stored
+	// for the first time follow in the order they got their OIDs. Pebble's
+	// memtable inserter finds the place of a key just after the last one
+	// at once, so ascending keys apply fastest (this loop used to take the
+	// list from its end: descending).
+	for i := 0; i < len(t.work) && t.err == nil; i++ {
+		o := t.work[i]
 		if o.IsGhost() {
 			continue // never loaded, so unchanged
 		}
@@ -163,6 +168,7 @@ func (t *txn) encode() {
 		t.batch.Set(key[:], rec, nil) // Set copies key and record
 		t.written++
 	}
+	t.work = t.work[:0]
 }
 
 // rollback forgets the identities the failed commit gave out.
