@@ -56,7 +56,7 @@ func (t *txn) encodeParallel() {
 		if w == 0 {
 			p.batch = t.batch // the first part goes straight into the commit's batch
 		} else {
-			p.batch = t.img.db.NewBatchWithSize(48 * len(objs))
+			p.batch = t.img.db.NewBatchWithSize(t.img.batchSize(len(objs)))
 		}
 		wg.Add(1)
 		go func() {

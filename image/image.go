@@ -48,6 +48,7 @@ type Image struct {
 	loaded    []*vm.Object // objects with contents in memory, oldest first
 	seq       uint64       // commits so far
 	hasRoot   bool
+	recBytes  float64   // batch bytes per object record in the last large commit (batchSize)
 	enc       *encoder  // objects
 	menc      *encoder  // maps
 	dec       *decoder  // maps
