@@ -20,8 +20,13 @@ func (img *Image) Commit(v *vm.VM) error {
 	if !img.hasRoot {
 		t.roots()
 	}
-	t.work = img.undo.AppendObjects(t.work, func(o *vm.Object) bool { return o.Flags()&flagStored != 0 })
-	if len(t.work) == 0 && len(t.newMaps) == 0 {
+	// The changed stored objects: a large commit encodes them on several
+	// goroutines straight from the undo log (encode_parallel.go), leaving
+	// in the work list what it cannot; otherwise they are the work list.
+	if !t.encodeParallel() {
+		t.work = img.undo.AppendObjects(t.work, stored)
+	}
+	if len(t.work) == 0 && t.written == 0 && len(t.newMaps) == 0 {
 		img.undo.Clear()
 		return nil
 	}
@@ -30,7 +35,6 @@ func (img *Image) Commit(v *vm.VM) error {
 	} else if img.readOnly != nil {
 		t.fail(img.readOnly)
 	}
-	t.encodeParallel() // encode_parallel.go: what it can, for large commits
 	t.encode()
 	if t.err == nil {
 		t.fail(img.writeMeta(t.batch, v, t.written))
@@ -80,7 +84,6 @@ func (img *Image) newTxn(v *vm.VM) *txn {
 		// sized for n records, so the batch does not grow by copying itself
 		// over and over
 		t.batch = img.db.NewBatchWithSize(img.batchSize(n))
-		t.work = make([]*vm.Object, 0, n)
 	} else {
 		t.batch = img.db.NewBatch()
 	}
@@ -88,6 +91,9 @@ func (img *Image) newTxn(v *vm.VM) *txn {
 	img.menc.refObj, img.menc.refMap = t.refObj, t.refMap
 	return t
 }
+
+// stored reports whether o is in the image (its changes are written).
+func stored(o *vm.Object) bool { return o.Flags()&flagStored != 0 }
 
 // batchSize is the room to make for n object records: what a record took
 // in the last large commit (32 bytes before the first; a small object's

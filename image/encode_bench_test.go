@@ -38,8 +38,9 @@ func BenchmarkEncode(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t := img.newTxn(v)
-		t.work = img.undo.AppendObjects(t.work, func(o *vm.Object) bool { return o.Flags()&flagStored != 0 })
-		t.encodeParallel()
+		if !t.encodeParallel() {
+			t.work = img.undo.AppendObjects(t.work, stored)
+		}
 		t.encode()
 		if t.err != nil || t.written < 10000 {
 			b.Fatalf("written %d, %v", t.written, t.err)

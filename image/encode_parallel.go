@@ -33,13 +33,16 @@ var parallelCommits atomic.Int64
 // maxEncoders bounds the goroutines of one commit.
 const maxEncoders = 4
 
-// encodeParallel encodes what it can of the work list in parallel and
-// leaves the rest in it.
-func (t *txn) encodeParallel() {
+// encodeParallel encodes the stored objects of the undo log in parallel,
+// when there are enough of them, and appends to the work list what it
+// leaves. It reports whether it ran (otherwise the work list is to be
+// filled from the undo log).
+func (t *txn) encodeParallel() bool {
 	workers := min(runtime.GOMAXPROCS(0), maxEncoders)
-	n := len(t.work)
+	u := &t.img.undo
+	n := u.Len()
 	if n < parallelMin || workers < 2 || t.err != nil {
-		return
+		return false
 	}
 	type part struct {
 		batch   *pebble.Batch
@@ -51,21 +54,19 @@ func (t *txn) encodeParallel() {
 	var wg sync.WaitGroup
 	for w := range parts {
 		lo, hi := w*n/workers, (w+1)*n/workers
-		objs := t.work[lo:hi]
 		p := &parts[w]
 		if w == 0 {
 			p.batch = t.batch // the first part goes straight into the commit's batch
 		} else {
-			p.batch = t.img.db.NewBatchWithSize(t.img.batchSize(len(objs)))
+			p.batch = t.img.db.NewBatchWithSize(t.img.batchSize(hi - lo))
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p.written, p.rest = encodeStored(p.batch, objs)
+			p.written, p.rest = encodeStored(p.batch, u, lo, hi)
 		}()
 	}
 	wg.Wait()
-	var rest []*vm.Object
 	for w := range parts {
 		p := &parts[w]
 		if w > 0 {
@@ -75,15 +76,16 @@ func (t *txn) encodeParallel() {
 			p.batch.Close()
 		}
 		t.written += p.written
-		rest = append(rest, p.rest...)
+		t.work = append(t.work, p.rest...)
 	}
-	t.work = append(t.work[:0], rest...)
+	return true
 }
 
-// encodeStored writes the records of objs into b, except for the objects
-// that refer to an object or a map not stored yet, or that hold something
-// that cannot be stored: those it returns, for the sequential encode.
-func encodeStored(b *pebble.Batch, objs []*vm.Object) (written int, rest []*vm.Object) {
+// encodeStored writes into b the records of the stored objects of the
+// undo log's entries lo to hi, except for the objects that refer to an
+// object or a map not stored yet, or that hold something that cannot be
+// stored: those it returns, for the sequential encode.
+func encodeStored(b *pebble.Batch, u *vm.UndoLog, lo, hi int) (written int, rest []*vm.Object) {
 	unstored := false
 	e := &encoder{
 		refObj: func(o *vm.Object) vm.OID {
@@ -101,9 +103,10 @@ func encodeStored(b *pebble.Batch, objs []*vm.Object) (written int, rest []*vm.O
 	}
 	var key [9]byte
 	key[0] = prefixObject
-	for _, o := range objs {
-		if o.IsGhost() {
-			continue // never loaded, so unchanged
+	for i := lo; i < hi; i++ {
+		o := u.At(i)
+		if !stored(o) || o.IsGhost() {
+			continue // new (stored if reachable), or never loaded
 		}
 		if !persistableFields(o) {
 			rest = append(rest, o)

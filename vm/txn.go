@@ -79,6 +79,10 @@ func (u *UndoLog) AppendObjects(dst []*Object, keep func(*Object) bool) []*Objec
 	return dst
 }
 
+// At returns the object of the i-th saved state (0 <= i < Len), for
+// readers that split the log among goroutines.
+func (u *UndoLog) At(i int) *Object { return u.saved[i].o }
+
 // Len returns how many objects were saved.
 func (u *UndoLog) Len() int { return len(u.saved) }
 
