@@ -30,6 +30,9 @@ func (c *compiler) send(n *lang.Send) evalFn {
 	if f := c.intFastLocal(n, site); f != nil {
 		return f
 	}
+	if f := c.concatPrintString(n, site); f != nil {
+		return f
+	}
 	var recv evalFn
 	if n.Recv != nil {
 		recv = c.expr(n.Recv)

@@ -24,6 +24,7 @@ type trivial struct {
 	kind uint8
 	val  Value   // trivConst
 	prim PrimFn  // trivPrim
+	name string  // trivPrim: the primitive's name (compile_concat.go)
 	args []Value // trivPrim: the literal arguments; nil: the method's own
 }
 
@@ -93,9 +94,9 @@ func (c *compiler) trivialPrim(n *lang.Send, code *Code) *trivial {
 		if lits == nil {
 			lits = []Value{}
 		}
-		return &trivial{kind: trivPrim, prim: p.Fn, args: lits}
+		return &trivial{kind: trivPrim, prim: p.Fn, name: name, args: lits}
 	case lits == nil && len(args) == code.nargs:
-		return &trivial{kind: trivPrim, prim: p.Fn}
+		return &trivial{kind: trivPrim, prim: p.Fn, name: name}
 	}
 	return nil
 }
