@@ -25,6 +25,9 @@ import (
 // from an image against the same objects made in memory, and the
 // interpreter workloads on an image against the in-memory heap.
 func imageSuite(runs int, works []string, bigN int) {
+	// start from a collected heap: what the interpreter suite left behind
+	// (its peers' states) is not the commits' to pay for
+	runtime.GC()
 	tmp, err := os.MkdirTemp("", "batos-bench-")
 	if err != nil {
 		fail(err)
