@@ -20,12 +20,7 @@ func (img *Image) Commit(v *vm.VM) error {
 	if !img.hasRoot {
 		t.roots()
 	}
-	// The changed stored objects: a large commit encodes them on several
-	// goroutines straight from the undo log (encode_parallel.go), leaving
-	// in the work list what it cannot; otherwise they are the work list.
-	if !t.encodeParallel() {
-		t.work = img.undo.AppendObjects(t.work, stored)
-	}
+	t.collect()
 	if len(t.work) == 0 && t.written == 0 && len(t.newMaps) == 0 {
 		img.undo.Clear()
 		return nil
@@ -90,6 +85,16 @@ func (img *Image) newTxn(v *vm.VM) *txn {
 	img.enc.refObj, img.enc.refMap = t.refObj, t.refMap
 	img.menc.refObj, img.menc.refMap = t.refObj, t.refMap
 	return t
+}
+
+// collect takes the changed stored objects from the undo log: a large
+// commit encodes them on several goroutines straight from the log
+// (encode_parallel.go), leaving in the work list what it cannot; otherwise
+// they are the work list.
+func (t *txn) collect() {
+	if !t.encodeParallel() {
+		t.work = t.img.undo.AppendObjects(t.work, stored)
+	}
 }
 
 // stored reports whether o is in the image (its changes are written).
@@ -324,25 +329,38 @@ func (img *Image) writeMeta(b *pebble.Batch, v *vm.VM, written int) error {
 // storable checks that o holds nothing that cannot be stored, naming the
 // slot that does.
 func storable(v *vm.VM, o *vm.Object) error {
+	i, element, why := unstorable(o)
+	switch {
+	case why == "":
+		return nil
+	case element:
+		return fmt.Errorf("cannot store element %d of %s: it holds %s", i, v.Describe(vm.Ref(o)), why)
+	}
+	name := fmt.Sprint("field ", i)
+	for _, s := range o.Map().Slots() {
+		if s.Kind == vm.SlotData && s.Field == i {
+			name = s.Name
+		}
+	}
+	return fmt.Errorf("cannot store slot '%s' of %s: it holds %s", name, v.Describe(vm.Ref(o)), why)
+}
+
+// unstorable finds the first field of o, or element of its payload, that
+// cannot be stored, and why; why is "" when everything can be.
+func unstorable(o *vm.Object) (i int, element bool, why string) {
 	for i, f := range o.Fields() {
 		if why := vm.Persistable(f); why != "" {
-			name := fmt.Sprint("field ", i)
-			for _, s := range o.Map().Slots() {
-				if s.Kind == vm.SlotData && s.Field == i {
-					name = s.Name
-				}
-			}
-			return fmt.Errorf("cannot store slot '%s' of %s: it holds %s", name, v.Describe(vm.Ref(o)), why)
+			return i, false, why
 		}
 	}
 	if vs, ok := o.Payload().([]vm.Value); ok {
 		for i, e := range vs {
 			if why := vm.Persistable(e); why != "" {
-				return fmt.Errorf("cannot store element %d of %s: it holds %s", i, v.Describe(vm.Ref(o)), why)
+				return i, true, why
 			}
 		}
 	}
-	return nil
+	return 0, false, ""
 }
 
 // storableMap checks a map's constants when the map is first stored (maps

@@ -38,9 +38,7 @@ func BenchmarkEncode(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t := img.newTxn(v)
-		if !t.encodeParallel() {
-			t.work = img.undo.AppendObjects(t.work, stored)
-		}
+		t.collect()
 		t.encode()
 		if t.err != nil || t.written < 10000 {
 			b.Fatalf("written %d, %v", t.written, t.err)

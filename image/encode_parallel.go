@@ -88,7 +88,7 @@ func encodeStored(b *pebble.Batch, u *vm.UndoLog, lo, hi int) (written int, rest
 	unstored := false
 	e := &encoder{
 		refObj: func(o *vm.Object) vm.OID {
-			if o.Flags()&flagStored == 0 {
+			if !stored(o) {
 				unstored = true
 			}
 			return o.OID()
@@ -107,8 +107,8 @@ func encodeStored(b *pebble.Batch, u *vm.UndoLog, lo, hi int) (written int, rest
 		if !stored(o) || o.IsGhost() {
 			continue // new (stored if reachable), or never loaded
 		}
-		if !persistableFields(o) {
-			rest = append(rest, o)
+		if _, _, why := unstorable(o); why != "" {
+			rest = append(rest, o) // the sequential encode reports it
 			continue
 		}
 		unstored = false
@@ -122,21 +122,4 @@ func encodeStored(b *pebble.Batch, u *vm.UndoLog, lo, hi int) (written int, rest
 		written++
 	}
 	return written, rest
-}
-
-// persistableFields is storable's check without its message.
-func persistableFields(o *vm.Object) bool {
-	for _, f := range o.Fields() {
-		if vm.Persistable(f) != "" {
-			return false
-		}
-	}
-	if vs, ok := o.Payload().([]vm.Value); ok {
-		for _, e := range vs {
-			if vm.Persistable(e) != "" {
-				return false
-			}
-		}
-	}
-	return true
 }
