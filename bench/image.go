@@ -34,7 +34,7 @@ func imageSuite(runs int, works []string, bigN int) {
 	}
 	defer os.RemoveAll(tmp)
 
-	fmt.Printf("\n# image: median of %d runs\n", runs)
+	fmt.Printf("\n# image: median of %d runs (the commit rows: of %d rounds, each side from a flushed database)\n", runs, max(runs, commitRuns))
 	// 1. commit n dirty objects vs a raw synced batch of the same records
 	fmt.Printf("%-34s %9s %9s %7s  %s\n", "measure", "batos", "raw", "ratio", "target")
 	for _, n := range []int{1_000, 10_000, 100_000} {
