@@ -46,7 +46,21 @@ func (e *encoder) object(o *vm.Object) ([]byte, error) {
 // objectParts encodes an object record from its parts (import builds
 // records this way, without objects).
 func (e *encoder) objectParts(moid vm.OID, fields []vm.Value, payload any) ([]byte, error) {
-	b := e.out[:0]
+	b, err := e.appendObjectParts(e.out[:0], moid, fields, payload)
+	if err != nil {
+		return nil, err
+	}
+	e.out = b
+	return b, nil
+}
+
+// appendObject appends o's record to b.
+func (e *encoder) appendObject(b []byte, o *vm.Object) ([]byte, error) {
+	return e.appendObjectParts(b, e.refMap(o.Map()), o.Fields(), o.Payload())
+}
+
+// appendObjectParts appends an object record made of its parts to b.
+func (e *encoder) appendObjectParts(b []byte, moid vm.OID, fields []vm.Value, payload any) ([]byte, error) {
 	b = appendArrayLen(b, 3)
 	b = appendUint(b, uint64(moid))
 	b = appendArrayLen(b, len(fields))
@@ -90,7 +104,6 @@ func (e *encoder) objectParts(moid vm.OID, fields []vm.Value, payload any) ([]by
 	default:
 		return nil, fmt.Errorf("cannot store a payload of type %T", p)
 	}
-	e.out = b
 	return b, nil
 }
 

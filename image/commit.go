@@ -75,7 +75,7 @@ type txn struct {
 // (persistence by reachability).
 func (img *Image) newTxn(v *vm.VM) *txn {
 	t := &txn{img: img, v: v}
-	if n := img.undo.Len(); n > 1000 {
+	if n := img.undo.Len(); n > 1000 && (encoders(n) == 1 || img.batchSize(n) <= reprMin) {
 		// sized for n records, so the batch does not grow by copying itself
 		// over and over
 		t.batch = img.db.NewBatchWithSize(img.batchSize(n))
@@ -183,14 +183,19 @@ func (t *txn) encode() {
 		if o.IsGhost() {
 			continue // never loaded, so unchanged
 		}
-		if err := storable(t.v, o); err != nil {
-			t.fail(err)
-			return
-		}
-		rec, err := t.img.enc.object(o)
-		if err != nil {
-			t.fail(fmt.Errorf("object %d: %w", o.OID(), err))
-			return
+		rec, ok := appendPlain(t.img.enc.out[:0], o) // the common case, in one pass
+		if ok {
+			t.img.enc.out = rec
+		} else {
+			if err := storable(t.v, o); err != nil {
+				t.fail(err)
+				return
+			}
+			var err error
+			if rec, err = t.img.enc.object(o); err != nil {
+				t.fail(fmt.Errorf("object %d: %w", o.OID(), err))
+				return
+			}
 		}
 		binary.BigEndian.PutUint64(key[1:], uint64(o.OID()))
 		t.batch.Set(key[:], rec, nil) // Set copies key and record

@@ -1,6 +1,7 @@
 package image
 
 import (
+	"fmt"
 	"testing"
 
 	"batos/prims"
@@ -8,10 +9,16 @@ import (
 	"batos/vm"
 )
 
-// BenchmarkEncode: the CPU side of a commit of 10,000 changed objects
-// (collecting the work list and encoding the records into a batch),
-// without Pebble's commit.
+// BenchmarkEncode: the CPU side of a commit of 10,000 and 100,000 changed
+// objects (collecting the work list and encoding the records into a
+// batch), without Pebble's commit.
 func BenchmarkEncode(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) { benchEncode(b, n) })
+	}
+}
+
+func benchEncode(b *testing.B, n int) {
 	img, err := Open(Options{Dir: b.TempDir(), NoSync: true})
 	if err != nil {
 		b.Fatal(err)
@@ -23,7 +30,7 @@ func BenchmarkEncode(b *testing.B) {
 	}
 	for _, src := range []string{
 		"lobby _AddSlots: (| pts <- vector copy. pt = (| parent* = traits clonable. x <- 0. y <- 0 |) |)",
-		"1 to: 10000 Do: [| :i | pts add: (pt copy x: i) ]. 0",
+		fmt.Sprintf("1 to: %d Do: [| :i | pts add: (pt copy x: i) ]. 0", n),
 	} {
 		if _, err := th.EvalString("b", src); err != nil {
 			b.Fatal(err)
@@ -40,7 +47,7 @@ func BenchmarkEncode(b *testing.B) {
 		t := img.newTxn(v)
 		t.collect()
 		t.encode()
-		if t.err != nil || t.written < 10000 {
+		if t.err != nil || t.written < n {
 			b.Fatalf("written %d, %v", t.written, t.err)
 		}
 		t.close()

@@ -49,6 +49,7 @@ type Image struct {
 	seq       uint64       // commits so far
 	hasRoot   bool
 	recBytes  float64   // batch bytes per object record in the last large commit (batchSize)
+	chunkPool []*chunk  // the chunks of the last large commit, kept with their buffers (encode_parallel.go)
 	enc       *encoder  // objects
 	menc      *encoder  // maps
 	dec       *decoder  // maps

@@ -96,6 +96,12 @@ func (vm *VM) Evict(o *Object, l Loader) {
 	vm.epoch++
 }
 
+// NoPayload reports whether o is loaded and has no payload (Payload would
+// return nil): a plain object, which its map and fields describe.
+func (o *Object) NoPayload() bool {
+	return o.data == nil && o.m.kind != KString && o.m != ghostMap
+}
+
 // Payload returns o's payload in the form Fill takes.
 func (o *Object) Payload() any {
 	o.ensure()
