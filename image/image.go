@@ -48,13 +48,14 @@ type Image struct {
 	loaded    []*vm.Object // objects with contents in memory, oldest first
 	seq       uint64       // commits so far
 	hasRoot   bool
-	recBytes  float64   // batch bytes per object record in the last large commit (batchSize)
-	chunkPool []*chunk  // the chunks of the last large commit, kept with their buffers (encode_parallel.go)
-	enc       *encoder  // objects
-	menc      *encoder  // maps
-	dec       *decoder  // maps
-	odec      *decoder  // objects (Load)
-	ahead     readAhead // object records read ahead (readahead.go)
+	recBytes  float64      // batch bytes per object record in the last large commit (batchSize)
+	evicted   []*vm.Object // evict's list, kept for the next
+	chunkPool []*chunk     // the chunks of the last large commit, kept with their buffers (encode_parallel.go)
+	enc       *encoder     // objects
+	menc      *encoder     // maps
+	dec       *decoder     // maps
+	odec      *decoder     // objects (Load)
+	ahead     readAhead    // object records read ahead (readahead.go)
 	roots     *vm.Roots
 	failed    error       // set by a failed batch commit: no more writes or loads
 	release   func()      // releases the image's lock (lock.go)
@@ -443,22 +444,34 @@ func (img *Image) evict(v *vm.VM) {
 	}
 	target := img.opts.CacheObjects * 3 / 4
 	n := len(img.loaded) - target
-	var kept, evicted []*vm.Object
-	for _, o := range img.loaded[:n] {
+	// The list is compacted in place: at a commit that changed more
+	// objects than the cache holds, all of the oldest may stay, and
+	// building a new list of them cost more than the pass itself.
+	old, kept, evicted := img.loaded[:n], 0, img.evicted[:0]
+	for _, o := range old {
 		switch {
-		case o.IsGhost():
-			evicted = append(evicted, o)
-		case keep[o] || v.Changed(o) || o.Map().Kind() == vm.KMethod:
-			// roots, objects the running transaction changed, and code
-			// (recompiling an evicted method costs more than it frees)
-			kept = append(kept, o)
-		default:
+		case v.Changed(o) || !o.IsGhost() && (o.Map().Kind() == vm.KMethod || keep[o]):
+			// objects the running transaction changed, code (recompiling
+			// an evicted method costs more than it frees), and roots
+			old[kept] = o
+			kept++
+			continue
+		case !o.IsGhost():
 			v.Evict(o, img)
-			evicted = append(evicted, o)
 		}
+		evicted = append(evicted, o)
 	}
-	img.loaded = append(kept, img.loaded[n:]...)
+	if kept < n {
+		m := copy(img.loaded[kept:], img.loaded[n:])
+		clear(img.loaded[kept+m:])
+		img.loaded = img.loaded[:kept+m]
+	}
 	img.ids.sweep(evicted, img.opts.CacheObjects)
+	clear(evicted)
+	img.evicted = nil
+	if cap(evicted) <= 1<<16 {
+		img.evicted = evicted[:0]
+	}
 }
 
 // Stats describes an image.
