@@ -3,10 +3,6 @@ package image
 import (
 	"fmt"
 	"testing"
-
-	"batos/prims"
-	"batos/stdlib"
-	"batos/vm"
 )
 
 // BenchmarkEncode: the CPU side of a commit of 10,000 and 100,000 changed
@@ -19,27 +15,13 @@ func BenchmarkEncode(b *testing.B) {
 }
 
 func benchEncode(b *testing.B, n int) {
-	img, err := Open(Options{Dir: b.TempDir(), NoSync: true})
-	if err != nil {
-		b.Fatal(err)
-	}
+	img, th := openWorld(b, Options{Dir: b.TempDir(), NoSync: true})
 	defer img.Close()
-	th, err := img.Thread(vm.Options{Primitives: prims.Table()}, stdlib.Boot)
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, src := range []string{
+	evalAll(b, th,
 		"lobby _AddSlots: (| pts <- vector copy. pt = (| parent* = traits clonable. x <- 0. y <- 0 |) |)",
-		fmt.Sprintf("1 to: %d Do: [| :i | pts add: (pt copy x: i) ]. 0", n),
-	} {
-		if _, err := th.EvalString("b", src); err != nil {
-			b.Fatal(err)
-		}
-	}
+		fmt.Sprintf("1 to: %d Do: [| :i | pts add: (pt copy x: i) ]. 0", n))
 	th.Atomic = true
-	if _, err := th.EvalString("b", "pts do: [| :p | p x: p x + 1 ]. 0"); err != nil {
-		b.Fatal(err)
-	}
+	evalAll(b, th, "pts do: [| :p | p x: p x + 1 ]. 0")
 	v := th.VM()
 	b.ReportAllocs()
 	b.ResetTimer()

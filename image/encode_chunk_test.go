@@ -8,8 +8,6 @@ import (
 
 	"github.com/cockroachdb/pebble/v2"
 
-	"batos/prims"
-	"batos/stdlib"
 	"batos/vm"
 )
 
@@ -19,17 +17,10 @@ import (
 // leave to the sequential encode exactly the objects that refer to
 // something not stored yet or hold something that cannot be stored.
 func TestChunkRecords(t *testing.T) {
-	img, err := Open(Options{Dir: t.TempDir(), NoSync: true})
-	if err != nil {
-		t.Fatal(err)
-	}
+	img, th := openWorld(t, Options{Dir: t.TempDir(), NoSync: true})
 	defer img.Close()
-	th, err := img.Thread(vm.Options{Primitives: prims.Table()}, stdlib.Boot)
-	if err != nil {
-		t.Fatal(err)
-	}
 	long := fmt.Sprintf("'%0200d'", 7) // a record longer than 127 bytes
-	for _, src := range []string{
+	evalAll(t, th,
 		"lobby _AddSlots: (| objs <- vector copy. pt = (| parent* = traits clonable. x <- 0. y <- 0 |) |)",
 		// fields: small, negative and large integers, references to
 		// strings, floats, big integers and plain objects; vectors, byte
@@ -37,25 +28,15 @@ func TestChunkRecords(t *testing.T) {
 		"objs add: (pt copy x: 3). objs add: ((pt copy x: -40) y: 1099511627776). objs add: ((pt copy x: pt) y: lobby)",
 		"objs add: ((pt copy x: 'text') y: 2.5). objs add: (pt copy x: (1099511627776 * 1099511627776 * 1099511627776))",
 		"objs add: (vector copySize: 3). objs add: (byteVector copySize: 4). objs add: (vector copySize: 200)",
-		"objs add: (| a <- 1. b = (a + 1) |). objs add: (pt copy x: " + long + ")",
-		"objs add: (pt copy x: 1). objs add: (pt copy x: 2). objs add: (vector copySize: 2)",
-	} {
-		if _, err := th.EvalString("t", src); err != nil {
-			t.Fatalf("%s: %v", src, err)
-		}
-	}
+		"objs add: (| a <- 1. b = (a + 1) |). objs add: (pt copy x: "+long+")",
+		"objs add: (pt copy x: 1). objs add: (pt copy x: 2). objs add: (vector copySize: 2)")
 	th.Atomic = true
 	// change every one: three come to hold something that cannot be
 	// stored or that is not stored yet
-	for _, src := range []string{
+	evalAll(t, th,
 		"0 to: 4 Do: [| :i | (objs at: i) y: (objs at: i) y ]. (objs at: 5) at: 0 Put: 7. (objs at: 6) at: 0 Put: 9",
 		"(objs at: 7) at: 199 Put: pt. (objs at: 8) a: 2. (objs at: 9) y: -1",
-		"(objs at: 10) y: [ 3 ]. (objs at: 11) y: pt copy. (objs at: 12) at: 1 Put: pt copy",
-	} {
-		if _, err := th.EvalString("t", src); err != nil {
-			t.Fatalf("%s: %v", src, err)
-		}
-	}
+		"(objs at: 10) y: [ 3 ]. (objs at: 11) y: pt copy. (objs at: 12) at: 1 Put: pt copy")
 	v := th.VM()
 	u := &img.undo
 	c := &chunk{lo: 0, hi: u.Len()}

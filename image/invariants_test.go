@@ -10,23 +10,14 @@ import (
 	"github.com/cockroachdb/pebble/v2/vfs"
 	"github.com/vmihailenco/msgpack/v5"
 
-	"batos/prims"
-	"batos/stdlib"
 	"batos/vm"
 )
 
 // The checks themselves: each bad batch is reported, a good one is not.
 // (Every commit of every test built with the tag also goes through them.)
 func TestBatchInvariants(t *testing.T) {
-	img, err := Open(Options{Dir: "img", FS: vfs.NewMem()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	img, th := openWorld(t, Options{Dir: "img", FS: vfs.NewMem()})
 	defer img.Close()
-	th, err := img.Thread(vm.Options{Primitives: prims.Table()}, stdlib.Boot)
-	if err != nil {
-		t.Fatal(err)
-	}
 	v, err := th.EvalString("t", `lobby _AddSlots: (| probe = (| x <- 0 |) |). probe`)
 	if err != nil {
 		t.Fatal(err)

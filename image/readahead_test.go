@@ -15,7 +15,7 @@ import (
 // directions.
 func TestReadAhead(t *testing.T) {
 	dir := t.TempDir()
-	img, th := openWorld(t, dir)
+	img, th := openWorld(t, Options{Dir: dir})
 	evalIn(t, th, `lobby _AddSlots: (| pts <- vector copy. pt = (| parent* = traits clonable. x <- 0 |).
 		total = ( pts inject: 0 Into: [| :a. :p | a + p x ] ).
 		back = (| s <- 0 | (pts size - 1) to: 0 By: -1 Do: [| :i | s: s + (pts at: i) x ]. s ) |)`)

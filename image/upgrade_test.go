@@ -7,24 +7,8 @@ import (
 
 	"github.com/cockroachdb/pebble/v2"
 
-	"batos/prims"
-	"batos/stdlib"
 	"batos/vm"
 )
-
-func openWorld(t *testing.T, dir string) (*Image, *vm.Thread) {
-	t.Helper()
-	img, err := Open(Options{Dir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	th, err := img.Thread(vm.Options{Primitives: prims.Table()}, stdlib.Boot)
-	if err != nil {
-		img.Close()
-		t.Fatal(err)
-	}
-	return img, th
-}
 
 func evalIn(t *testing.T, th *vm.Thread, src string) string {
 	t.Helper()
@@ -124,7 +108,7 @@ func downgrade(t *testing.T, dir string) {
 // methods (records without provenance) work; it goes on committing.
 func TestUpgradeFromVersion1(t *testing.T) {
 	dir := t.TempDir()
-	img, th := openWorld(t, dir)
+	img, th := openWorld(t, Options{Dir: dir})
 	evalIn(t, th, `lobby _AddSlots: (| twice: x = ( x * 2 ). kept <- 5 |)`)
 	img.Close()
 	downgrade(t, dir)
@@ -147,7 +131,7 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	it.Close()
 	img.Close()
 
-	img, th = openWorld(t, dir)
+	img, th = openWorld(t, Options{Dir: dir})
 	defer img.Close()
 	if got := evalIn(t, th, `(twice: 21) + kept`); got != "47" {
 		t.Errorf("twice: 21 + kept = %s", got)
@@ -166,7 +150,7 @@ func TestUpgradeFromVersion1(t *testing.T) {
 // gc, passes check, and travels through export and import.
 func TestMethodProvenance(t *testing.T) {
 	dir := t.TempDir()
-	img, th := openWorld(t, dir)
+	img, th := openWorld(t, Options{Dir: dir})
 	evalIn(t, th, `lobby _AddSlots: (| triple: x = ( x * 3 ) |)`)
 	evalIn(t, th, `triple: 1`) // compiled, so loaded
 	pv, err := th.EvalString("t", `(| model = 'tiny'. verdict = 'accepted'. attempts = 2 |)`)
@@ -199,7 +183,7 @@ func TestMethodProvenance(t *testing.T) {
 	img.Close()
 
 	provOf := func(dir string) string {
-		img, th := openWorld(t, dir)
+		img, th := openWorld(t, Options{Dir: dir})
 		defer img.Close()
 		_, m := lobbyMethod(t, th, "triple:")
 		if m.Prov == nil {
