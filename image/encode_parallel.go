@@ -57,8 +57,11 @@ const maxEncoders = 4
 
 // reprMin is the size of records beyond which they become the batch's
 // contents at once rather than Set one by one: the largest batch buffer
-// Pebble keeps for reuse (batchMaxRetainedSize).
-const reprMin = 1 << 20
+// Pebble keeps for reuse (batchMaxRetainedSize). The tests lower it.
+var reprMin = 1 << 20
+
+// reprCommits counts the commits made so (for the tests).
+var reprCommits atomic.Int64
 
 // metaRoom is the room a batch made from joined records leaves after
 // them, for the commit's own records (writeMeta).
@@ -162,6 +165,7 @@ func (t *txn) encodeParallel() bool {
 		}
 		return true
 	}
+	reprCommits.Add(1)
 	repr := t.batch.Repr() // what the batch holds already, its header first
 	data := make([]byte, 0, len(repr)+size+metaRoom)
 	data = append(data, repr...)

@@ -24,12 +24,13 @@ func TestParallelEncode(t *testing.T) {
 		}
 	}
 	for _, mode := range []struct {
-		name string
-		min  int
-	}{{"sequential", 1 << 30}, {"parallel", 64}} {
+		name      string
+		min, repr int
+	}{{"sequential", 1 << 30, 1 << 30}, {"parallel", 64, 1 << 30}, {"parallel-repr", 64, 0}} {
 		t.Run(mode.name, func(t *testing.T) {
 			defer image.SetParallelMin(mode.min)()
-			before := image.ParallelCommits()
+			defer image.SetReprMin(mode.repr)()
+			before, beforeRepr := image.ParallelCommits(), image.ReprCommits()
 			dir := t.TempDir()
 			img, th := open(t, dir, 0)
 			eval(t, th, "lobby _AddSlots: (| pts <- vector copy. pt = (| parent* = traits clonable. x <- 0. y <- 0 |) |)")
@@ -58,6 +59,9 @@ func TestParallelEncode(t *testing.T) {
 			}
 			if mode.min == 64 && runtime.GOMAXPROCS(0) >= 2 && image.ParallelCommits() == before {
 				t.Error("no commit was encoded in parallel")
+			}
+			if mode.repr == 0 && runtime.GOMAXPROCS(0) >= 2 && image.ReprCommits() == beforeRepr {
+				t.Error("no commit made its batch from joined records")
 			}
 		})
 	}
