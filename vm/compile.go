@@ -63,6 +63,7 @@ type compiler struct {
 	file     string
 	sc       *scope
 	localRet bool // the expression just compiled may `^` from this frame
+	stmt     bool // the expression about to be compiled is a statement (seq)
 	check    bool // compile only (batos check): evaluate no initialiser
 	// viaFallback: the blocks being compiled are arguments of an inlined
 	// control send's fallback made in the method's own frame; their `^`
@@ -261,6 +262,7 @@ func (c *compiler) seq(stmts []lang.Expr, empty evalFn) evalFn {
 	fns := make([]evalFn, len(stmts))
 	for i, s := range stmts {
 		c.localRet = false
+		c.stmt = true
 		fns[i] = c.expr(s)
 		mayRet = mayRet || c.localRet
 	}
@@ -281,6 +283,30 @@ func (c *compiler) seq(stmts []lang.Expr, empty evalFn) evalFn {
 			return fns[n](fr)
 		}
 	}
+	// a statement may end the method (an inline ^, such as a guard clause
+	// `n < 2 ifTrue: [ ^ n ]`): check after each one. The short lists,
+	// the most common, are unrolled.
+	switch len(fns) {
+	case 1:
+		a := fns[0]
+		return func(fr *Frame) Value {
+			if v := a(fr); !fr.ret {
+				return v
+			}
+			return fr.retv
+		}
+	case 2:
+		a, b := fns[0], fns[1]
+		return func(fr *Frame) Value {
+			if a(fr); fr.ret {
+				return fr.retv
+			}
+			if v := b(fr); !fr.ret {
+				return v
+			}
+			return fr.retv
+		}
+	}
 	return func(fr *Frame) Value {
 		var v Value
 		for _, f := range fns {
@@ -294,7 +320,44 @@ func (c *compiler) seq(stmts []lang.Expr, empty evalFn) evalFn {
 }
 
 // expr compiles one expression.
+//
+// A `^` in an inlined block (`c ifTrue: [ ^ x ]`) sets the frame's return
+// flag, and the statement sequence checks it between statements; so an
+// expression that may return so, and whose value something else uses (the
+// receiver or an argument of a send: `log: (c ifTrue: [ ^ x ] False:
+// [ y ])`), must not let that use go on: it returns by the panic of a real
+// non-local return, which the method catches. Such methods are rare, and
+// only they pay for catching.
 func (c *compiler) expr(e lang.Expr) evalFn {
+	top := c.stmt
+	c.stmt = false
+	saved := c.localRet
+	c.localRet = false
+	var f evalFn
+	if p, ok := e.(*lang.Paren); ok {
+		c.stmt = top // parentheses around a statement leave it one
+		f = c.expr(p.X)
+	} else {
+		f = c.exprNode(e)
+	}
+	rets := c.localRet
+	c.localRet = saved || rets
+	if !rets || top {
+		return f
+	}
+	c.localRet = saved // it no longer returns through the flag
+	c.sc.frame.home.code.hasNLR = true
+	return func(fr *Frame) Value {
+		v := f(fr)
+		if fr.ret {
+			panic(&nlr{home: fr.home, gen: fr.homeGen, val: fr.retv})
+		}
+		return v
+	}
+}
+
+// exprNode compiles one expression node (expr's work).
+func (c *compiler) exprNode(e lang.Expr) evalFn {
 	switch n := e.(type) {
 	case *lang.Int:
 		var v Value
@@ -312,8 +375,6 @@ func (c *compiler) expr(e lang.Expr) evalFn {
 		return func(*Frame) Value { return v }
 	case *lang.Self:
 		return func(fr *Frame) Value { return fr.self }
-	case *lang.Paren:
-		return c.expr(n.X)
 	case *lang.Return:
 		return c.ret(n)
 	case *lang.Send:

@@ -208,6 +208,65 @@ func TestReturnThroughInlineFallback(t *testing.T) {
 	}
 }
 
+// A `^` in an inlined block ends its method from any statement, in the
+// one-, two- and three-statement bodies (the first two are unrolled), and
+// from inside any expression: nothing the expression's value was for (a
+// send it is the receiver, an argument or an operand of, a loop bound)
+// runs after it. (It used to: `log: (c ifTrue: [ ^ x ] False: [ y ])`
+// returned x and also sent log: x.)
+func TestInlineReturnEveryStatement(t *testing.T) {
+	th, _ := boot(t)
+	eval(t, th, `lobby _AddSlots: (| log <- ''.
+		one: c = ( c ifTrue: [ ^ 'one returned' ] False: [ 'one fell' ] ).
+		firstOf2: c = ( c ifTrue: [ ^ 'first' ]. (log: log, 'b') log ).
+		lastOf2: c = ( log: log, 'a'. c ifTrue: [ ^ 'last returned' ] False: [ 'last fell' ] ).
+		argOf2: c = ( log: log, 'a'. (log: (c ifTrue: [ ^ 'from the argument' ] False: [ log, 'x' ])) log ).
+		midOf3: c = ( log: log, 'a'. c ifTrue: [ ^ 'mid' ]. (log: log, 'c') log ).
+		nested: c = ( c ifTrue: [ c ifTrue: [ ^ 'inner' ] ]. 'outer' ).
+		box = (| parent* = lobby. n <- 0. bump = ( n: n + 1. log: log, 'bumped'. self ) |).
+		yes = (| ifTrue: b = ( b value ) |).
+		asReceiver: c = ( (c ifTrue: [ ^ 'receiver' ] False: [ box ]) bump. 'bumped' ).
+		asOperand: c = ( log: log, (c ifTrue: [ ^ 'operand' ] False: [ 'y' ]). log ).
+		asBound: c = ( 1 to: (c ifTrue: [ ^ 'bound' ] False: [ 2 ]) Do: [| :i | log: log, 'i' ]. log ).
+		deep: c = ( log: (log, ('(', (c ifTrue: [ ^ 'deep' ] False: [ 'z' ]), ')')). log ).
+		viaFallback: c = ( log: (c ifTrue: [ ^ 'fallback' ]). 'kept going' ).
+		inBlock: c = ( [ log: (c ifTrue: [ ^ 'from a block' ] False: [ 'b' ]) ] value. log ) |)`)
+	for _, c := range []struct{ src, want, log string }{
+		{"one: true", "'one returned'", ""},
+		{"one: false", "'one fell'", ""},
+		{"firstOf2: true", "'first'", ""},
+		{"firstOf2: false", "'b'", "b"},
+		{"lastOf2: true", "'last returned'", "a"},
+		{"lastOf2: false", "'last fell'", "a"},
+		{"argOf2: true", "'from the argument'", "a"},
+		{"argOf2: false", "'ax'", "ax"},
+		{"midOf3: true", "'mid'", "a"},
+		{"midOf3: false", "'ac'", "ac"},
+		{"nested: true", "'inner'", ""},
+		{"nested: false", "'outer'", ""},
+		{"(firstOf2: true), (lastOf2: true), (midOf3: false)", "'firstlast returnedaac'", "aac"},
+		{"asReceiver: true", "'receiver'", ""},
+		{"asReceiver: false", "'bumped'", "bumped"},
+		{"asOperand: true", "'operand'", ""},
+		{"asOperand: false", "'y'", "y"},
+		{"asBound: true", "'bound'", ""},
+		{"asBound: false", "'ii'", "ii"},
+		{"deep: true", "'deep'", ""},
+		{"deep: false", "'(z)'", "(z)"},
+		{"viaFallback: yes", "'fallback'", ""},
+		{"inBlock: true", "'from a block'", ""},
+		{"inBlock: false", "'b'", "b"},
+	} {
+		eval(t, th, "log: ''")
+		if got := eval(t, th, c.src); got != c.want {
+			t.Errorf("%s = %s, want %s", c.src, got, c.want)
+		}
+		if got := eval(t, th, "log"); got != "'"+c.log+"'" {
+			t.Errorf("%s ran %s, want '%s'", c.src, got, c.log)
+		}
+	}
+}
+
 // Trivial methods answered without an activation behave as activated
 // ones, a failing primitive included.
 func TestTrivialMethodsBehave(t *testing.T) {
