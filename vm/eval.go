@@ -57,7 +57,9 @@ func (t *Thread) evalStmt(e lang.Expr, file string) (Value, error) {
 }
 
 // EvalFile runs every statement of f in order, stopping at the first
-// error. It returns the value of the last statement.
+// error. It returns the value of the last statement. Unless t.Atomic is
+// set, each statement is its own transaction, as in a script file (the
+// CLI's -e and a REPL entry run all their statements as one).
 func (t *Thread) EvalFile(f *lang.File) (Value, error) {
 	t.vm.AddSource(f.Name, f.Src)
 	v := t.vm.NilValue()
@@ -70,7 +72,7 @@ func (t *Thread) EvalFile(f *lang.File) (Value, error) {
 	return v, nil
 }
 
-// EvalString parses and runs src.
+// EvalString parses and runs src, a statement a transaction (EvalFile).
 func (t *Thread) EvalString(name, src string) (Value, error) {
 	f, err := lang.Parse(name, src)
 	if err != nil {
