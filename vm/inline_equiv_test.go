@@ -1,0 +1,111 @@
+package vm_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// Inlined control structures behave as the real sends they stand for.
+// Random methods mix ifTrue:, ifFalse:, ifTrue:False:, and:, or: and
+// to:Do: with side effects (appending to log) and `^` anywhere: in
+// statements, inside expressions whose value is used, and in loop bodies.
+// Each runs twice: with true or false and the integer 1, whose sends are
+// compiled inline, and with objects of the library's shape (yes, no,
+// one) whose sends are real, so the blocks run as blocks and their `^`
+// are real non-local returns. The two runs must answer the same value
+// and leave the same log.
+func TestInlineEqualsRealSends(t *testing.T) {
+	th, _ := boot(t)
+	eval(t, th, `lobby _AddSlots: (| log <- ''.
+		yes = (| parent* = lobby. ifTrue: b = ( b value ). ifFalse: b = ( nil ). ifTrue: t False: f = ( t value ).
+			ifFalse: f True: t = ( t value ). and: b = ( b value ). or: b = ( true ) |).
+		no = (| parent* = lobby. ifTrue: b = ( nil ). ifFalse: b = ( b value ). ifTrue: t False: f = ( f value ).
+			ifFalse: f True: t = ( f value ). and: b = ( false ). or: b = ( b value ) |).
+		one = (| to: n Do: b = ( 1 to: n Do: [| :i | b value: i ] ) |) |)`)
+	rng := rand.New(rand.NewPCG(12, 7))
+	const programs = 300
+	for p := 0; p < programs; p++ {
+		g := &progGen{rng: rng}
+		body := g.stmts(3, 1+rng.IntN(4))
+		sel := fmt.Sprintf("m%d:R:", p)
+		eval(t, th, fmt.Sprintf("lobby _AddSlots: (| m%d: c R: r = ( %s. 'end' ) |)", p, body))
+		for _, run := range [][2]string{{"true R: 1", "yes R: one"}, {"false R: 1", "no R: one"}, {"true R: one", "yes R: 1"}} {
+			var got [2]string
+			for i, args := range run {
+				eval(t, th, "log: ''")
+				v := eval(t, th, fmt.Sprintf("m%d: %s", p, args))
+				got[i] = v + " log " + eval(t, th, "log")
+			}
+			if got[0] != got[1] {
+				t.Fatalf("%s %s: inlined %s, sent %s\nbody: %s", sel, run[0], got[0], got[1], body)
+			}
+		}
+	}
+}
+
+// progGen writes random statement lists for TestInlineEqualsRealSends.
+type progGen struct {
+	rng *rand.Rand
+	n   int
+}
+
+func (g *progGen) tag() string {
+	g.n++
+	return fmt.Sprint(g.n)
+}
+
+// stmts returns n statements, nesting at most depth deep.
+func (g *progGen) stmts(depth, n int) string {
+	var ss []string
+	for range n {
+		ss = append(ss, g.stmt(depth))
+	}
+	return strings.Join(ss, ". ")
+}
+
+func (g *progGen) block(depth int) string {
+	return g.stmts(depth-1, 1+g.rng.IntN(3))
+}
+
+func (g *progGen) stmt(depth int) string {
+	k := g.rng.IntN(10)
+	if depth <= 0 {
+		k = g.rng.IntN(3)
+	}
+	switch k {
+	case 0, 1:
+		return "log: log, '" + g.tag() + "'"
+	case 2:
+		return "^ 'r" + g.tag() + "'"
+	case 3:
+		return "c ifTrue: [ " + g.block(depth) + " ]"
+	case 4:
+		return "c ifFalse: [ " + g.block(depth) + " ]"
+	case 5:
+		return "c and: [ " + g.block(depth) + ". true ]"
+	case 6:
+		return "c or: [ " + g.block(depth) + ". true ]"
+	case 7:
+		return "r to: 2 Do: [| :i | log: log, i printString. " + g.block(depth) + " ]"
+	default:
+		return "log: log, " + g.expr(depth)
+	}
+}
+
+// expr returns a string-valued expression.
+func (g *progGen) expr(depth int) string {
+	k := g.rng.IntN(4)
+	if depth <= 0 {
+		k = 0
+	}
+	switch k {
+	case 0:
+		return "'e" + g.tag() + "'"
+	case 1:
+		return "(" + g.expr(depth-1) + ", " + g.expr(depth-1) + ")"
+	default:
+		return "(c ifTrue: [ " + g.block(depth) + ". " + g.expr(depth-1) + " ] False: [ " + g.block(depth) + ". " + g.expr(depth-1) + " ])"
+	}
+}
