@@ -8,8 +8,8 @@ import (
 )
 
 // Inlined control structures behave as the real sends they stand for.
-// Random methods mix ifTrue:, ifFalse:, ifTrue:False:, and:, or: and
-// to:Do: with side effects (appending to log) and `^` anywhere: in
+// Random methods mix ifTrue:, ifFalse:, ifTrue:False:, ifFalse:True:,
+// and:, or:, to:Do: and timesRepeat: with side effects (appending to log) and `^` anywhere: in
 // statements, inside expressions whose value is used, and in loop bodies.
 // Each runs twice: with true or false and the integer 1, whose sends are
 // compiled inline, and with objects of the library's shape (yes, no,
@@ -23,9 +23,12 @@ func TestInlineEqualsRealSends(t *testing.T) {
 			ifFalse: f True: t = ( t value ). and: b = ( b value ). or: b = ( true ) |).
 		no = (| parent* = lobby. ifTrue: b = ( nil ). ifFalse: b = ( b value ). ifTrue: t False: f = ( f value ).
 			ifFalse: f True: t = ( f value ). and: b = ( false ). or: b = ( b value ) |).
-		one = (| to: n Do: b = ( 1 to: n Do: [| :i | b value: i ] ) |) |)`)
+		one = (| to: n Do: b = ( 1 to: n Do: [| :i | b value: i ] ). timesRepeat: b = ( b value ) |) |)`)
 	rng := rand.New(rand.NewPCG(12, 7))
-	const programs = 300
+	programs := 300
+	if testing.Short() {
+		programs = 50
+	}
 	for p := 0; p < programs; p++ {
 		g := &progGen{rng: rng}
 		body := g.stmts(3, 1+rng.IntN(4))
@@ -70,7 +73,7 @@ func (g *progGen) block(depth int) string {
 }
 
 func (g *progGen) stmt(depth int) string {
-	k := g.rng.IntN(10)
+	k := g.rng.IntN(12)
 	if depth <= 0 {
 		k = g.rng.IntN(3)
 	}
@@ -89,6 +92,10 @@ func (g *progGen) stmt(depth int) string {
 		return "c or: [ " + g.block(depth) + ". true ]"
 	case 7:
 		return "r to: 2 Do: [| :i | log: log, i printString. " + g.block(depth) + " ]"
+	case 8:
+		return "r timesRepeat: [ log: log, 't'. " + g.block(depth) + " ]"
+	case 9:
+		return "log: log, (c ifFalse: [ " + g.block(depth) + ". " + g.expr(depth-1) + " ] True: [ " + g.block(depth) + ". " + g.expr(depth-1) + " ])"
 	default:
 		return "log: log, " + g.expr(depth)
 	}
