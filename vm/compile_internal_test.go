@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"fmt"
 	"testing"
 
 	"batos/lang"
@@ -77,5 +78,49 @@ func TestTrivialMethods(t *testing.T) {
 		if got != c.want {
 			t.Errorf("%s: trivial kind %d, want %d", c.src, got, c.want)
 		}
+	}
+}
+
+// A map's index and parent list, kept up to date slot by slot as the map
+// is built, are what a full reindex gives, whatever the slot list holds:
+// data slots (with their setters), constants, parents, and names given
+// twice (a data slot again, a data slot made a parent, a constant in
+// place of a data slot).
+func TestMapIndexIncremental(t *testing.T) {
+	var slots []Slot
+	for i := range 50 {
+		name := fmt.Sprint("s", i%17) // names come back
+		switch i % 4 {
+		case 0:
+			slots = append(slots, Slot{Name: name, Kind: SlotData})
+		case 1:
+			slots = append(slots, Slot{Name: name, Kind: SlotData, Parent: true})
+		case 2:
+			slots = append(slots, Slot{Name: name, Kind: SlotConst})
+		case 3:
+			slots = append(slots, Slot{Name: name, Kind: SlotConst, Parent: true})
+		}
+	}
+	m := newMap(KPlain, nil)
+	for _, s := range slots {
+		m.put(s)
+		checkIndex(t, m)
+	}
+	checkIndex(t, newMap(KPlain, slots))
+}
+
+func checkIndex(t *testing.T, m *Map) {
+	t.Helper()
+	want := m.clone() // its index and parents come from reindex
+	if len(m.index) != len(m.slots) {
+		t.Fatalf("index has %d names for %d slots", len(m.index), len(m.slots))
+	}
+	for name, i := range want.index {
+		if m.index[name] != i {
+			t.Fatalf("index[%s] = %d, want %d", name, m.index[name], i)
+		}
+	}
+	if fmt.Sprint(m.parents) != fmt.Sprint(want.parents) {
+		t.Fatalf("parents %v, want %v", m.parents, want.parents)
 	}
 }

@@ -118,7 +118,9 @@ func (m *Map) put(s Slot) {
 		if old.Kind == SlotData && s.Kind == SlotData {
 			s.Field = old.Field
 			m.slots[i] = s
-			m.reindex()
+			if old.Parent != s.Parent {
+				m.reindex()
+			}
 			return
 		}
 		m.remove(s.Name)
@@ -127,11 +129,22 @@ func (m *Map) put(s Slot) {
 		s.Field = m.nfields
 		m.nfields++
 	}
-	m.slots = append(m.slots, s)
+	// appended: the index grows by the new slots (a full reindex at every
+	// slot made building a map of n slots, and so each _AddSlots: to an
+	// object of n slots, cost n squared)
+	m.append(s)
 	if s.Kind == SlotData {
-		m.slots = append(m.slots, Slot{Name: s.Name + ":", Kind: SlotSetter, Field: s.Field, Category: s.Category})
+		m.append(Slot{Name: s.Name + ":", Kind: SlotSetter, Field: s.Field, Category: s.Category})
 	}
-	m.reindex()
+}
+
+// append adds s after the slots and to the index.
+func (m *Map) append(s Slot) {
+	m.slots = append(m.slots, s)
+	m.index[s.Name] = len(m.slots) - 1
+	if s.Parent {
+		m.parents = append(m.parents, len(m.slots)-1)
+	}
 }
 
 // remove deletes slot name (and its setter); fields are not renumbered.
