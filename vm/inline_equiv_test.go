@@ -109,9 +109,9 @@ func (g *progGen) stmt(depth int) string {
 		// this depth, so nested loops do not share one
 		k := fmt.Sprint("k", depth)
 		sel := []string{"whileTrue:", "whileFalse:"}[g.rng.IntN(2)]
-		cond := k + " < 2"
+		cond := "log: log, 'w'. " + k + " < 2"
 		if sel == "whileFalse:" {
-			cond = k + " >= 2"
+			cond = "log: log, 'w'. " + k + " >= 2"
 		}
 		return k + ": 0. « " + cond + " » " + sel + " [ " + k + ": " + k + " + 1. " + g.block(depth) + " ]"
 	case 9:
