@@ -326,12 +326,12 @@ func (s *scanner) number() (lexer.TokenType, bool) {
 	if s.peek(0) == '0' && (s.peek(1) == 'x' || s.peek(1) == 'X') {
 		s.errorf(start, "hexadecimal numbers are written 16rFF, not 0x...")
 		s.skipAlnum()
-		return typ, false
+		return typ, true
 	}
 	if s.peek(0) == '0' && isDigit(s.peek(1)) {
 		s.errorf(start, "C-style octal numbers are not supported (write 8r17)")
 		s.skipAlnum()
-		return typ, false
+		return typ, true
 	}
 	digits := s.off
 	for isDigit(s.peek(0)) {
