@@ -146,6 +146,18 @@ type decoder struct {
 	dec *msgpack.Decoder
 	obj func(oid vm.OID) *vm.Object
 	raw []rawValue // fastObject's scratch
+	rec int        // the length of the record being decoded
+}
+
+// count checks a length read from the record: every element takes at
+// least a byte, so a damaged record that claims more elements than it has
+// bytes is an error, not an allocation of gigabytes (which would end the
+// process: Go cannot recover from running out of memory).
+func (d *decoder) count(n int, what string) error {
+	if n > d.rec {
+		return fmt.Errorf("damaged record: %d %s in a record of %d bytes", n, what, d.rec)
+	}
+	return nil
 }
 
 func newDecoder(obj func(vm.OID) *vm.Object) *decoder {
@@ -179,6 +191,9 @@ func (d *decoder) values() ([]vm.Value, error) {
 	if n < 0 {
 		return nil, nil
 	}
+	if err := d.count(n, "values"); err != nil {
+		return nil, err
+	}
 	out := make([]vm.Value, n)
 	for i := range out {
 		if out[i], err = d.value(); err != nil {
@@ -194,6 +209,7 @@ func (d *decoder) object(b []byte, kindOf func(mapOID vm.OID) (vm.Kind, error)) 
 		return moid, fields, payload, err
 	}
 	d.dec.Reset(bytes.NewReader(b))
+	d.rec = len(b)
 	if n, err := d.dec.DecodeArrayLen(); err != nil || n != 3 {
 		return 0, nil, nil, fmt.Errorf("bad object record (%v)", err)
 	}
@@ -304,6 +320,7 @@ func (d *decoder) fastObject(b []byte, kindOf func(mapOID vm.OID) (vm.Kind, erro
 // mapRecord decodes a map record.
 func (d *decoder) mapRecord(b []byte, oid vm.OID) (*vm.Map, error) {
 	d.dec.Reset(bytes.NewReader(b))
+	d.rec = len(b)
 	if n, err := d.dec.DecodeArrayLen(); err != nil || n != 4 {
 		return nil, fmt.Errorf("bad map record (%v)", err)
 	}
@@ -323,7 +340,10 @@ func (d *decoder) mapRecord(b []byte, oid vm.OID) (*vm.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	slots := make([]vm.Slot, n)
+	if err := d.count(n, "slots"); err != nil {
+		return nil, err
+	}
+	slots := make([]vm.Slot, max(n, 0))
 	for i := range slots {
 		if k, err := d.dec.DecodeArrayLen(); err != nil || k != 6 {
 			return nil, fmt.Errorf("bad slot record (%v)", err)

@@ -105,10 +105,13 @@ func (r *mreader) byte1() byte {
 	return c
 }
 
+// bytesN reads n bytes (n is a fixed size, at most 8); past the end it
+// fails, and answers n zeros so that the caller's binary.BigEndian read
+// does not panic (FuzzRecords found that a record cut short did).
 func (r *mreader) bytesN(n int) []byte {
 	if n < 0 || r.i+n > len(r.b) {
 		r.ok = false
-		return nil
+		return make([]byte, max(n, 0))
 	}
 	p := r.b[r.i : r.i+n]
 	r.i += n
