@@ -10,6 +10,7 @@ import (
 
 	"batos/bridge/internal/zmtp"
 	"batos/bridge/wire"
+	"batos/msgshape"
 )
 
 // request is a decoded request: its id, its command and its fields.
@@ -30,9 +31,9 @@ func decodeRequest(payload []byte, maxDepth int) (*request, *wire.Error) {
 	if string(payload) == zmtp.OversizeMarker {
 		return nil, reqError(wire.CodeTooLarge, "a frame of the request is larger than the server's limit (--max-frame)")
 	}
-	if off, err := checkShape(payload, maxDepth); err != nil {
+	if off, err := msgshape.Check(payload, maxDepth); err != nil {
 		code := wire.CodeMalformed
-		if errors.Is(err, errTooDeep) {
+		if errors.Is(err, msgshape.ErrTooDeep) {
 			code = wire.CodeTooDeep
 		}
 		e := reqError(code, "the request is not one msgpack value: %v", err)

@@ -5,12 +5,14 @@ import (
 	"testing"
 
 	"github.com/vmihailenco/msgpack/v5"
+
+	"batos/msgshape"
 )
 
 // FuzzDecodeRequest: any payload a client sends decodes to a request or
 // to an error to reply with, never a panic or a hang; a request without
 // an error has an id and a cmd, and an error has a code and a message.
-// checkShape's verdict holds: what it accepts is one msgpack value, which
+// msgshape.Check's verdict holds: what it accepts is one msgpack value, which
 // the decoder skips to the end.
 func FuzzDecodeRequest(f *testing.F) {
 	for _, v := range []any{
@@ -40,10 +42,10 @@ func FuzzDecodeRequest(f *testing.F) {
 		} else if r == nil || r.id == nil || r.cmd == "" && r.fields["cmd"] != "" {
 			t.Fatalf("a request without an error lacks its id or cmd: %+v", r)
 		}
-		if _, err := checkShape(payload, 16); err == nil {
+		if _, err := msgshape.Check(payload, 16); err == nil {
 			rd := bytes.NewReader(payload)
 			if err := msgpack.NewDecoder(rd).Skip(); err != nil || rd.Len() != 0 {
-				t.Fatalf("checkShape accepted % x, which is not one msgpack value (%v, %d bytes left)", payload, err, rd.Len())
+				t.Fatalf("msgshape.Check accepted % x, which is not one msgpack value (%v, %d bytes left)", payload, err, rd.Len())
 			}
 		}
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/vmihailenco/msgpack/v5"
 
 	"batos/lang"
+	"batos/msgshape"
 	"batos/vm"
 )
 
@@ -86,7 +87,7 @@ func Import(r io.Reader, dir string, opts ImportOptions) (ExportHeader, error) {
 		return h, err
 	}
 	dec := msgpack.NewDecoder(bufio.NewReaderSize(r, 1<<16))
-	if err := dec.Decode(&h); err != nil || h.Magic != exportMagic {
+	if err := decodeChecked(dec, &h); err != nil || h.Magic != exportMagic {
 		return h, fmt.Errorf("not a batos export")
 	}
 	if h.Version < 1 || h.Version > ExportVersion {
@@ -148,7 +149,7 @@ type importer struct {
 }
 
 func (im *importer) decode(what string, v any) error {
-	if err := im.dec.Decode(v); err != nil {
+	if err := decodeChecked(im.dec, v); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 			return fmt.Errorf("the export is truncated (in %s)", what)
 		}
@@ -156,6 +157,25 @@ func (im *importer) decode(what string, v any) error {
 	}
 	return nil
 }
+
+// decodeChecked decodes the next value of dec into v, after reading it
+// whole and checking its shape (msgshape): msgpack's decoder allocates
+// what a damaged length claims for a typed slice, and a file's few bytes
+// claiming 2^31 slots ended the process (FuzzImport found it).
+func decodeChecked(dec *msgpack.Decoder, v any) error {
+	raw, err := dec.DecodeRaw() // bounded by the bytes there are
+	if err != nil {
+		return err
+	}
+	if off, err := msgshape.Check(raw, maxExportDepth); err != nil {
+		return fmt.Errorf("damaged at byte %d of the entry: %v", off, err)
+	}
+	return msgpack.Unmarshal(raw, v)
+}
+
+// maxExportDepth bounds the nesting of an export's entries (a map record
+// with its slots is four levels deep).
+const maxExportDepth = 16
 
 func (im *importer) set(key, val []byte) error {
 	if err := im.batch.Set(key, val, nil); err != nil {
@@ -454,7 +474,7 @@ func (im *importer) blob() ([32]byte, error) {
 	copy(h[:], xb.Blob)
 	whole := sha256.New()
 	var size int64
-	chunks := make([][]byte, 0, xb.Chunks)
+	chunks := make([][]byte, 0, min(xb.Chunks, 1024)) // the count is the file's word: not an allocation's
 	for i := 0; i < xb.Chunks; i++ {
 		var xc exportChunk
 		if err := im.decode("a blob chunk", &xc); err != nil {

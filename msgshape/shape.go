@@ -1,4 +1,13 @@
-package bridge
+// Package msgshape checks that bytes are one well-formed msgpack value
+// before anything decodes them. msgpack decoders allocate what a
+// container's header claims (msgpack v5 does for typed slices, whatever
+// its allocation limit says), so a few hostile or damaged bytes claiming
+// 2^31 elements would end the process: Go cannot recover from running out
+// of memory. Check walks the encoding instead, and refuses a container
+// that claims more values than the bytes left could hold. The bridge
+// checks every request with it, and the image every record of an export
+// it imports.
+package msgshape
 
 import (
 	"encoding/binary"
@@ -6,15 +15,15 @@ import (
 	"fmt"
 )
 
-// errTooDeep is checkShape's error for a value nested too deep.
-var errTooDeep = errors.New("nested deeper than the server allows")
+// ErrTooDeep is Check's error for a value nested too deep.
+var ErrTooDeep = errors.New("nested deeper than allowed")
 
-// checkShape verifies that b is exactly one well-formed msgpack value
+// Check verifies that b is exactly one well-formed msgpack value
 // nested at most maxDepth deep, without decoding it: it walks the
 // encoding with an explicit stack, so a hostile payload (a million nested
 // arrays, a map claiming 2^32 entries) costs no recursion and no
 // allocation. It returns the offset of the first problem.
-func checkShape(b []byte, maxDepth int) (int, error) {
+func Check(b []byte, maxDepth int) (int, error) {
 	// pending[i] is the number of values the i-th open container still
 	// holds; pending[0] is the top-level value.
 	pending := make([]uint64, 1, 8)
@@ -104,7 +113,7 @@ func checkShape(b []byte, maxDepth int) (int, error) {
 				return at, fmt.Errorf("a container of %d values in %d bytes", n, len(b)-i)
 			}
 			if len(pending) >= maxDepth+1 && n > 0 {
-				return at, fmt.Errorf("%w (%d)", errTooDeep, maxDepth)
+				return at, fmt.Errorf("%w (%d)", ErrTooDeep, maxDepth)
 			}
 			if n > 0 {
 				pending = append(pending, n)

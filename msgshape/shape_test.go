@@ -1,4 +1,4 @@
-package bridge
+package msgshape
 
 import (
 	"errors"
@@ -20,7 +20,7 @@ func TestCheckShape(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if off, err := checkShape(b, 32); err != nil {
+		if off, err := Check(b, 32); err != nil {
 			t.Errorf("%#v (% x): byte %d: %v", v, b, off, err)
 		}
 	}
@@ -51,15 +51,15 @@ func TestCheckShape(t *testing.T) {
 		{"too deep", deep(33), 32, "nested deeper"},
 	}
 	for _, tc := range bad {
-		off, err := checkShape(tc.b, 32)
+		off, err := Check(tc.b, 32)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || off != tc.off {
 			t.Errorf("%s: byte %d: %v, want byte %d: %s", tc.name, off, err, tc.off, tc.want)
 		}
 	}
-	if _, err := checkShape(deep(32), 32); err != nil {
+	if _, err := Check(deep(32), 32); err != nil {
 		t.Errorf("32 levels: %v", err)
 	}
-	if _, err := checkShape(deep(100000), 32); !errors.Is(err, errTooDeep) {
+	if _, err := Check(deep(100000), 32); !errors.Is(err, ErrTooDeep) {
 		t.Errorf("100,000 levels: %v", err)
 	}
 }
