@@ -96,12 +96,12 @@ func (img *Image) chunks(n, encoders int) []*chunk {
 	}
 	cs := make([]*chunk, k)
 	for i := range cs {
-		c := new(chunk)
 		if i < len(img.chunkPool) {
-			c = img.chunkPool[i]
+			cs[i] = img.chunkPool[i]
+		} else {
+			cs[i] = new(chunk) // beyond the kept ones: for this commit only
 		}
-		c.lo, c.hi = i*size, min((i+1)*size, n)
-		cs[i] = c
+		cs[i].lo, cs[i].hi = i*size, min((i+1)*size, n)
 	}
 	return cs
 }

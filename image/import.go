@@ -161,7 +161,7 @@ func (im *importer) decode(what string, v any) error {
 // decodeChecked decodes the next value of dec into v, after reading it
 // whole and checking its shape (msgshape): msgpack's decoder allocates
 // what a damaged length claims for a typed slice, and a file's few bytes
-// claiming 2^31 slots ended the process (FuzzImport found it).
+// claiming 2^31 slots ended the process (TestImportDamaged).
 func decodeChecked(dec *msgpack.Decoder, v any) error {
 	raw, err := dec.DecodeRaw() // bounded by the bytes there are
 	if err != nil {
